@@ -1,0 +1,24 @@
+"""civcap's data model. Import models from here: ``from app.models import Expert``."""
+
+from app.models.audit import AuditEvent
+from app.models.expert import Expert, ExpertLanguage, ExpertStatus
+from app.models.organisation import Organisation, OrganisationKind
+from app.models.request import ExpertiseRequest, RequestLanguage, RequestStatus
+from app.models.taxonomy import CoreArea, Skill
+from app.models.user import Role, User
+
+__all__ = [
+    "AuditEvent",
+    "CoreArea",
+    "Expert",
+    "ExpertLanguage",
+    "ExpertStatus",
+    "ExpertiseRequest",
+    "Organisation",
+    "OrganisationKind",
+    "RequestLanguage",
+    "RequestStatus",
+    "Role",
+    "Skill",
+    "User",
+]

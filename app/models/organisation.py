@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.models.user import User
+
+
+class OrganisationKind(enum.StrEnum):
+    MEMBER_STATE = "member_state"
+    MISSION = "mission"
+    HQ_DEPARTMENT = "hq_department"
+    UN_HR = "un_hr"
+
+    @property
+    def label(self) -> str:
+        return {
+            "member_state": "Member state",
+            "mission": "Mission",
+            "hq_department": "HQ department",
+            "un_hr": "UN HR",
+        }[self.value]
+
+
+class Organisation(db.Model):
+    """A member state's government, a mission, a headquarters department or UN HR."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(
+        sa.Enum(
+            OrganisationKind,
+            name="organisation_kind",
+            native_enum=False,
+            values_callable=lambda e: [m.value for m in e],
+            length=20,
+        )
+    )
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    region: Mapped[str | None] = mapped_column(sa.String(60))
+    global_south: Mapped[bool] = mapped_column(default=False)
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name!r} ({self.kind.value})>"

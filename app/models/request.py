@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import utcnow
+from app.models.organisation import Organisation
+from app.models.taxonomy import CoreArea, Skill
+from app.models.user import User
+
+
+class RequestStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    OPEN = "open"
+    SELECTION = "selection"
+    FILLED = "filled"
+    CLOSED_UNFILLED = "closed_unfilled"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+request_skills = sa.Table(
+    "request_skills",
+    db.metadata,
+    sa.Column("request_id", sa.ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("skill_id", sa.ForeignKey("skills.id"), primary_key=True, index=True),
+)
+
+
+class RequestLanguage(db.Model):
+    """A language a request requires, with its minimum CEFR level."""
+
+    __tablename__ = "request_languages"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(2), primary_key=True, index=True)
+    min_level: Mapped[str] = mapped_column(sa.String(2))
+
+
+class ExpertiseRequest(db.Model):
+    """A mission's or HQ department's request for civilian expertise."""
+
+    __tablename__ = "requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A revision (more senior, other dates, other language) replaces an earlier request.
+    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("requests.id"), index=True)
+
+    title: Mapped[str] = mapped_column(sa.String(200))
+    terms_of_reference: Mapped[str] = mapped_column(sa.Text, default="")
+    area_code: Mapped[str] = mapped_column(sa.ForeignKey("core_areas.code"), index=True)
+    min_years_experience: Mapped[int] = mapped_column(default=0)
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    duration_months: Mapped[int]
+    duty_station: Mapped[str | None] = mapped_column(sa.String(120))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    modality: Mapped[str] = mapped_column(sa.String(30))
+    positions: Mapped[int] = mapped_column(default=1)
+    status: Mapped[RequestStatus] = mapped_column(
+        sa.Enum(
+            RequestStatus,
+            name="request_status",
+            native_enum=False,
+            values_callable=lambda e: [m.value for m in e],
+            length=20,
+        ),
+        default=RequestStatus.DRAFT,
+        index=True,
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    version: Mapped[int] = mapped_column(default=1)
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    area: Mapped[CoreArea] = relationship(lazy="joined")
+    replaces: Mapped[ExpertiseRequest | None] = relationship(remote_side=[id])
+    languages: Mapped[list[RequestLanguage]] = relationship(
+        cascade="all, delete-orphan", order_by=RequestLanguage.code, lazy="selectin"
+    )
+    skills: Mapped[list[Skill]] = relationship(
+        secondary=request_skills, order_by=Skill.name, lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status is RequestStatus.DRAFT
+
+    def __repr__(self) -> str:
+        return f"<ExpertiseRequest {self.id} {self.title!r} {self.status.value}>"

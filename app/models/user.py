@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models._types import utcnow
+from app.models.organisation import Organisation, OrganisationKind
+
+
+class Role(enum.StrEnum):
+    FOCAL_POINT = "focal_point"
+    REQUESTER = "requester"
+    HR_REVIEWER = "hr_reviewer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {
+            "focal_point": "Member-state focal point",
+            "requester": "Mission requester",
+            "hr_reviewer": "HR reviewer",
+            "admin": "Administrator",
+        }[self.value]
+
+    @property
+    def organisation_kinds(self) -> frozenset[OrganisationKind]:
+        """The kinds of organisation a user with this role can belong to (DESIGN.md, roles)."""
+        return {
+            "focal_point": frozenset({OrganisationKind.MEMBER_STATE}),
+            "requester": frozenset({OrganisationKind.MISSION, OrganisationKind.HQ_DEPARTMENT}),
+            "hr_reviewer": frozenset({OrganisationKind.UN_HR}),
+            "admin": frozenset(OrganisationKind),
+        }[self.value]
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(
+            Role,
+            name="user_role",
+            native_enum=False,
+            values_callable=lambda e: [m.value for m in e],
+            length=20,
+        )
+    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt with a random salt.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on reload
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email!r} {self.role.value}>"

@@ -1,0 +1,41 @@
+"""The append-only audit trail: one event per change, with before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.extensions import db
+from app.models import AuditEvent, User
+
+
+def record(
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    *,
+    actor: User | None = None,
+    actor_label: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> AuditEvent:
+    """Add an event to the current transaction; it is kept only if the transaction commits."""
+    event = AuditEvent(
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        actor_id=actor.id if actor is not None else None,
+        actor_label=actor_label or (actor.email if actor is not None else "system"),
+        before=before,
+        after=after,
+        note=note,
+    )
+    db.session.add(event)
+    return event
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
+    """The part of ``before`` that differs from ``after`` (for compact update events)."""
+    if before is None:
+        return {}
+    return {k: v for k, v in before.items() if after.get(k) != v}

@@ -1,0 +1,51 @@
+"""User accounts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+
+from app.extensions import db
+from app.models import Organisation, Role, User
+from app.services.errors import FieldError, ValidationFailed
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(
+    email: str, full_name: str, password: str, role: Role, organisation: Organisation
+) -> User:
+    """Create an account; the role must fit the organisation's kind (DESIGN.md, roles)."""
+    errors: list[FieldError] = []
+    email = email.strip().lower()
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        errors.append(FieldError("email", str(exc)))
+    else:
+        if by_email(email) is not None:
+            errors.append(FieldError("email", f"a user with email {email} already exists"))
+    if not full_name.strip():
+        errors.append(FieldError("full_name", "is required"))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors.append(FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters"))
+    if organisation.kind not in role.organisation_kinds:
+        allowed = ", ".join(sorted(k.value for k in role.organisation_kinds))
+        errors.append(
+            FieldError(
+                "organisation",
+                f"a {role.label} must belong to an organisation of kind {allowed}; "
+                f"{organisation.name} is {organisation.kind.value}",
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(email=email, full_name=full_name.strip(), role=role, organisation=organisation)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user

@@ -1,0 +1,86 @@
+"""civcap configuration, read from the environment when the application is created.
+
+Nothing here runs at import time: ``load_config`` is called by ``create_app``.
+
+Environment variables
+---------------------
+CIVCAP_ENV      ``production`` (default), ``development`` or ``testing``.
+SECRET_KEY      required in production; development keeps a random key in the instance folder.
+DATABASE_URL    SQLAlchemy URL; default SQLite file ``civcap.sqlite3`` in the instance folder.
+                ``postgresql://`` URLs are run through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a safe, complete configuration."""
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return the SQLAlchemy URL for ``raw``, defaulting to SQLite in the instance folder."""
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "civcap.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def _development_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so development sessions survive a restart."""
+    path = Path(instance_path) / "dev-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask configuration from ``environ`` (default: ``os.environ``)."""
+    env = os.environ if environ is None else environ
+    name = env.get("CIVCAP_ENV", "production").strip().lower()
+    if name not in ENVIRONMENTS:
+        raise ConfigurationError(f"CIVCAP_ENV={name!r} is not one of {', '.join(ENVIRONMENTS)}.")
+    production = name == "production"
+    secret = env.get("SECRET_KEY", "").strip()
+    if not secret:
+        if production:
+            raise ConfigurationError(
+                "SECRET_KEY is not set. Set SECRET_KEY to a long random value "
+                "(e.g. `python3 -c 'import secrets; print(secrets.token_hex(32))'`), "
+                "or set CIVCAP_ENV=development for a local, non-production instance."
+            )
+        secret = _development_secret(instance_path) if name == "development" else "testing"
+    elif production and len(secret) < 32:
+        raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
+
+    return {
+        "CIVCAP_ENV": name,
+        "TESTING": name == "testing",
+        "DEBUG": False,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "PAGE_SIZE": int(env.get("CIVCAP_PAGE_SIZE", "50")),
+        "CONSENT_VERSION": env.get("CIVCAP_CONSENT_VERSION", "2026-11"),
+    }

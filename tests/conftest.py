@@ -1,0 +1,140 @@
+"""Shared fixtures. Every test that takes ``app`` runs on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from tests.postgres import ThrowawayPostgres, find_bindir, postgres_mode
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[ThrowawayPostgres]:
+    mode = postgres_mode()
+    if mode == "off":
+        pytest.skip("PostgreSQL tests turned off (CIVCAP_TEST_POSTGRES=off)")
+    bindir = find_bindir()
+    if bindir is None:
+        message = (
+            "PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's "
+            "'postgresql' package (.ci/run does) or set PG_BINDIR"
+        )
+        if mode == "required":
+            pytest.fail(message)
+        pytest.skip(message)
+    server = ThrowawayPostgres(bindir)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _test_config(url: str) -> dict[str, object]:
+    return {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SERVER_NAME": "localhost"}
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database migrated once per run and per backend; tests empty it after themselves."""
+    if request.param == "sqlite":
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "civcap-test.sqlite3")
+    else:
+        server: ThrowawayPostgres = request.getfixturevalue("postgres_server")
+        url = server.create_database("civcap_test")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CIVCAP_ENV", "testing")
+    app = create_app(_test_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    mp.undo()
+    return url
+
+
+def empty_database() -> None:
+    """Delete every row but the seeded taxonomy, children before parents."""
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name != "core_areas":
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    monkeypatch.setenv("CIVCAP_ENV", "testing")
+    app = create_app(_test_config(database_url))
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        empty_database()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, page: str) -> str:
+    """The CSRF token of the form on ``page``, as a browser would send it back."""
+    response = client.get(page, follow_redirects=True)
+    assert response.status_code == 200, f"GET {page} gave {response.status_code}"
+    match = _CSRF.search(response.get_data(as_text=True))
+    assert match, f"no csrf_token on {page}"
+    return match.group(1)
+
+
+def submit_form(
+    client: FlaskClient,
+    page: str,
+    data: dict[str, object],
+    action: str | None = None,
+    **kwargs: object,
+):
+    """GET the page with the form, then POST ``data`` with that form's CSRF token."""
+    token = csrf_token(client, page)
+    return client.post(action or page, data={"csrf_token": token, **data}, **kwargs)
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient):
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        return submit_form(self._client, "/login", {"email": email, "password": password})
+
+    def logout(self):
+        return submit_form(self._client, "/", {}, action="/logout", follow_redirects=False)
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def count(model: type) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0)

@@ -1,0 +1,57 @@
+"""The application factory and its configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from config import ConfigurationError, database_url, load_config
+
+
+def test_not_testing_by_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("CIVCAP_ENV", "development")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app()
+    assert not app.testing
+    assert not app.debug
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("CIVCAP_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is not set"):
+        load_config(str(tmp_path))
+
+
+def test_production_refuses_a_short_secret_key(tmp_path):
+    with pytest.raises(ConfigurationError, match="at least 32"):
+        load_config(str(tmp_path), {"SECRET_KEY": "short"})
+
+
+def test_production_cookies_are_secure_httponly_samesite(tmp_path):
+    config = load_config(str(tmp_path), {"SECRET_KEY": "x" * 40})
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+    assert config["DEBUG"] is False
+
+
+def test_development_keeps_a_random_secret_in_the_instance_folder(tmp_path):
+    first = load_config(str(tmp_path), {"CIVCAP_ENV": "development"})["SECRET_KEY"]
+    again = load_config(str(tmp_path), {"CIVCAP_ENV": "development"})["SECRET_KEY"]
+    other = load_config(str(tmp_path / "other"), {"CIVCAP_ENV": "development"})["SECRET_KEY"]
+    assert first == again and len(first) >= 32
+    assert other != first
+
+
+def test_unknown_environment_is_refused(tmp_path):
+    with pytest.raises(ConfigurationError, match="CIVCAP_ENV"):
+        load_config(str(tmp_path), {"CIVCAP_ENV": "staging"})
+
+
+def test_database_url_defaults_to_sqlite_in_instance_and_maps_postgres(tmp_path):
+    assert database_url(None, str(tmp_path)) == f"sqlite:///{tmp_path}/civcap.sqlite3"
+    assert database_url("postgresql://u@h/db", "x") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgres://u@h/db", "x") == "postgresql+psycopg://u@h/db"
