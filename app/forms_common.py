@@ -6,13 +6,22 @@ import re
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, SelectField, SelectMultipleField
+from wtforms import Field, Form, SelectChoice, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.reference import CEFR_LEVELS, language_choices
 from app.services.errors import FieldError
 
 _INDEXED = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?$")
+
+
+def choices(pairs: Iterable[tuple[object, str]], blank: str | None = None) -> list[SelectChoice]:
+    """Select options from (value, label) pairs; WTForms 3.3 deprecates bare tuples.
+
+    ``blank`` adds a first empty option with that label (e.g. "—" or "Any area").
+    """
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -29,8 +38,10 @@ class MultiCheckboxField(SelectMultipleField):
 class LanguageLevelForm(Form):
     """One row of a language picker: a language and a CEFR level. An empty row is ignored."""
 
-    code = SelectField("Language", choices=[("", "—")] + language_choices(), default="")
-    level = SelectField("Level", choices=[("", "—")] + [(lv, lv) for lv in CEFR_LEVELS], default="")
+    code = SelectField("Language", choices=choices(language_choices(), blank="—"), default="")
+    level = SelectField(
+        "Level", choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="—"), default=""
+    )
 
     def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
         ok = super().validate(extra_validators)

@@ -63,8 +63,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 def empty_database() -> None:
     """Delete every row but the seeded taxonomy, children before parents."""
-    for table in reversed(db.metadata.sorted_tables):
-        if table.name != "core_areas":
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "core_areas"]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.models import AuditEvent, User
 
@@ -39,3 +41,13 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> dict
     if before is None:
         return {}
     return {k: v for k, v in before.items() if after.get(k) != v}
+
+
+def history(entity_type: str, entity_id: int) -> list[AuditEvent]:
+    """The events of one record, oldest first."""
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return list(db.session.scalars(query))

@@ -7,8 +7,9 @@ import re
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Organisation, OrganisationKind
+from app.models import Organisation, OrganisationKind, User
 from app.reference import countries
+from app.services import audit
 from app.services.errors import FieldError, ValidationFailed
 
 _GOVERNMENT_OF = re.compile(r"^Government of ([A-Z]{2})$")
@@ -65,3 +66,20 @@ def member_state_named(name: str, fallback_country: str | None) -> Organisation:
     match = _GOVERNMENT_OF.match(name.strip())
     country = match.group(1) if match else fallback_country
     return new_organisation(name, OrganisationKind.MEMBER_STATE, country)
+
+
+def create(
+    name: str, kind: OrganisationKind, country: str | None, actor: User | None = None
+) -> Organisation:
+    """An administrator adds an organisation."""
+    organisation = new_organisation(name, kind, country)
+    db.session.flush()
+    audit.record(
+        "organisation.created",
+        "organisation",
+        organisation.id,
+        actor=actor,
+        after={"name": organisation.name, "kind": kind.value, "country": organisation.country},
+    )
+    db.session.commit()
+    return organisation

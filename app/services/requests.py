@@ -119,17 +119,22 @@ def save_draft(data: RequestData, organisation: Organisation, actor: User) -> Ex
     return request
 
 
+def ensure_editable(request: ExpertiseRequest) -> None:
+    """Raise NotAllowed unless the request is still a draft (the only state that can be edited)."""
+    if not request.is_editable:
+        raise NotAllowed(
+            f"This request is {request.status.label}; only drafts can be edited. "
+            "Revising a submitted request makes a new revision."
+        )
+
+
 def update_draft(
     request: ExpertiseRequest,
     data: RequestData,
     actor: User,
     expected_version: int | None = None,
 ) -> ExpertiseRequest:
-    if not request.is_editable:
-        raise NotAllowed(
-            f"This request is {request.status.label}; only drafts can be edited. "
-            "Revising a submitted request makes a new revision."
-        )
+    ensure_editable(request)
     if expected_version is not None and expected_version != request.version:
         raise Conflict(
             "This request was changed by someone else while you were editing. "

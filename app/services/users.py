@@ -7,7 +7,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.extensions import db
 from app.models import Organisation, Role, User
-from app.services.errors import FieldError, ValidationFailed
+from app.services import audit
+from app.services.errors import FieldError, NotAllowed, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -16,8 +17,24 @@ def by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
+def snapshot(user: User) -> dict[str, object]:
+    """The audited picture of an account (never the password hash)."""
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "organisation_id": user.organisation_id,
+        "active": user.active,
+    }
+
+
 def create_user(
-    email: str, full_name: str, password: str, role: Role, organisation: Organisation
+    email: str,
+    full_name: str,
+    password: str,
+    role: Role,
+    organisation: Organisation,
+    actor: User | None = None,
 ) -> User:
     """Create an account; the role must fit the organisation's kind (DESIGN.md, roles)."""
     errors: list[FieldError] = []
@@ -47,5 +64,32 @@ def create_user(
     user = User(email=email, full_name=full_name.strip(), role=role, organisation=organisation)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user.created",
+        "user",
+        user.id,
+        actor=actor,
+        actor_label="" if actor else "civcap create-user",
+        after=snapshot(user),
+    )
+    db.session.commit()
+    return user
+
+
+def set_active(user: User, active: bool, actor: User) -> User:
+    """Switch an account on or off. Nobody switches their own account off."""
+    if user.id == actor.id and not active:
+        raise NotAllowed("You cannot switch off your own account.")
+    before = snapshot(user)
+    user.active = active
+    audit.record(
+        "user.activated" if active else "user.deactivated",
+        "user",
+        user.id,
+        actor=actor,
+        before=before,
+        after=snapshot(user),
+    )
     db.session.commit()
     return user

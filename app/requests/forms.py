@@ -1,0 +1,170 @@
+"""Forms of the mission requester pages: writing a request and filtering the list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Optional
+
+from app.forms_common import (
+    LanguageLevelForm,
+    attach_errors,
+    choices,
+    fill_language_rows,
+    language_pairs,
+    lines,
+)
+from app.models import ExpertiseRequest, RequestStatus
+from app.reference import CEFR_LEVELS, MODALITIES, country_choices
+from app.services.errors import FieldError
+from app.services.requests import RequestData
+from app.services.vocabulary import core_areas
+
+LANGUAGE_ROWS = 3
+
+
+class RequiredLanguageForm(LanguageLevelForm):
+    """A required language and the minimum CEFR level a candidate must hold."""
+
+    level = SelectField(
+        "Minimum level", choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="—"), default=""
+    )
+
+
+def area_choices(blank: str | None = None) -> list:  # type: ignore[type-arg]
+    return choices(((a.code, a.name) for a in core_areas()), blank=blank)
+
+
+class RequestForm(FlaskForm):
+    """A request as the requester writes it. Field names follow RequestData's error names.
+
+    The area, country and modality are checked by the service, so that a wrong value gets
+    the service's explanation on the field instead of a bare "Not a valid choice".
+    """
+
+    title = StringField("Title")
+    terms_of_reference = TextAreaField("Terms of reference")
+    area = SelectField("Core area", validate_choice=False)
+    required_skills = TextAreaField("Required skills")
+    languages = FieldList(
+        FormField(RequiredLanguageForm), label="Required languages", min_entries=LANGUAGE_ROWS
+    )
+    min_years_experience = IntegerField(
+        "Minimum years of experience", validators=[Optional()], default=0
+    )
+    start_date = DateField("Start date", validators=[Optional()])
+    duration_months = IntegerField(
+        "Duration (months)", validators=[InputRequired("is required")], default=6
+    )
+    duty_station = StringField("Duty station")
+    country = SelectField(
+        "Country", choices=choices(country_choices(), blank="—"), validate_choice=False
+    )
+    modality = SelectField(
+        "Modality", choices=choices(MODALITIES.items()), validate_choice=False
+    )
+    positions = IntegerField(
+        "Number of positions", validators=[InputRequired("is required")], default=1
+    )
+    # Optimistic locking: the version the requester started editing from.
+    version = HiddenField()
+    save_draft = SubmitField("Save draft")
+    save_and_submit = SubmitField("Save and submit")
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.area.choices = area_choices(blank="—")
+
+    def to_data(self) -> RequestData:
+        """The request as entered; fields that did not parse are left for the errors to explain."""
+        return RequestData(
+            title=self.title.data or "",
+            terms_of_reference=self.terms_of_reference.data or "",
+            area=self.area.data or "",
+            skills=lines(self.required_skills.data),
+            languages=language_pairs(self.languages.entries),
+            min_years_experience=self.min_years_experience.data or 0,
+            start_date=self.start_date.data,
+            duration_months=self.duration_months.data or 0,
+            duty_station=self.duty_station.data or None,
+            country=self.country.data or None,
+            modality=self.modality.data or "",
+            positions=self.positions.data or 0,
+        )
+
+    def fill(self, request: ExpertiseRequest) -> None:
+        """Show a saved request in the form (on GET, or after a conflict)."""
+        self.title.data = request.title
+        self.terms_of_reference.data = request.terms_of_reference
+        self.area.data = request.area_code
+        self.required_skills.data = "\n".join(s.name for s in request.skills)
+        pairs = [(lang.code, lang.min_level) for lang in request.languages]
+        while len(self.languages.entries) < len(pairs) + 1:
+            self.languages.append_entry()
+        fill_language_rows(self.languages, pairs)
+        self.min_years_experience.data = request.min_years_experience
+        self.start_date.data = request.start_date
+        self.duration_months.data = request.duration_months
+        self.duty_station.data = request.duty_station or ""
+        self.country.data = request.country or ""
+        self.modality.data = request.modality
+        self.positions.data = request.positions
+        self.version.data = str(request.version)
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+    def show_errors(self, errors: Iterable[FieldError]) -> None:
+        """Put service errors on their fields, except on fields that already show one."""
+        for error in errors:
+            name = error.field.split("[")[0].split(".")[0]
+            field = getattr(self, name, None)
+            if field is not None and field.errors:
+                continue
+            # The service calls a language row's level "min_level"; the row's field is "level".
+            attach_errors(self, [FieldError(error.field.replace(".min_level", ".level"), error.message)])
+
+
+class SubmitRequestForm(FlaskForm):
+    """The submit button on a request page (a form of its own, for its CSRF token)."""
+
+    submit = SubmitField("Submit to HR")
+
+
+class RequestListFilters(FlaskForm):
+    """GET filters of the requester's list; no CSRF, nothing changes."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status",
+        choices=choices(((s.value, s.label) for s in RequestStatus), blank="Any status"),
+        default="",
+    )
+    area = SelectField("Core area", default="")
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.area.choices = area_choices(blank="Any area")
+
+
+def filter_values(form: FlaskForm) -> dict[str, object]:
+    """The GET filters that parsed; a filter with a wrong value is ignored, not an error page."""
+    form.validate()
+    return {name: field.data for name, field in form._fields.items() if not field.errors}
