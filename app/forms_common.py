@@ -85,7 +85,12 @@ def attach_errors(form: FlaskForm, errors: Iterable[FieldError]) -> None:
             if field is not None and sub and hasattr(field, "entries"):
                 filled = [e for e in field.entries if e.form.code.data]
                 if index < len(filled):
-                    target = getattr(filled[index].form, sub, None)
+                    sub_field = getattr(filled[index].form, sub, None)
+                    if isinstance(sub_field, Field):
+                        sub_field.errors = [*sub_field.errors, error.message]
+                        # A FieldList keeps the errors it found at validation: refresh them.
+                        field.errors = [entry.errors for entry in field.entries]
+                        continue
             elif field is not None:
                 target = field
         else:

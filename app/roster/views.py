@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.forms_common import attach_errors
-from app.models import Expert, Role
+from app.models import AuditEvent, Expert, Role
 from app.permissions import expert_for, role_required
 from app.roster.forms import (
     ExpertEditForm,
@@ -23,6 +26,18 @@ from app.services import experts as expert_service
 from app.services.errors import Conflict, ValidationFailed
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
+
+
+@bp.context_processor
+def formatting() -> dict[str, object]:
+    return {"as_utc": as_utc}
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time in UTC (SQLite hands back naive UTC, PostgreSQL the session's zone)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _consent_version() -> str:
@@ -65,8 +80,9 @@ def new() -> str | Response:
 @role_required(Role.FOCAL_POINT)
 def show(expert_id: int) -> str:
     expert = expert_for(current_user, expert_id, edit=True)
-    events = list(reversed(audit.history("expert", expert.id)))
-    return render_template("roster/show.html", expert=expert, events=events)
+    newest_first = reversed(audit.history("expert", expert.id))
+    history = [(event, _changed_fields(event)) for event in newest_first]
+    return render_template("roster/show.html", expert=expert, history=history)
 
 
 @bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])
@@ -95,6 +111,16 @@ def edit(expert_id: int) -> str | Response:
     return render_template(
         "roster/form.html", form=form, expert=expert, consent_version=_consent_version()
     )
+
+
+def _changed_fields(event: AuditEvent) -> list[str]:
+    """What an update changed. Lists compare as sets: the database keeps its own order."""
+    before, after = event.before or {}, event.after or {}
+
+    def comparable(value: Any) -> Any:
+        return sorted(value) if isinstance(value, list) else value
+
+    return sorted(k for k in before if comparable(before[k]) != comparable(after.get(k)))
 
 
 def _edit_form(expert: Expert) -> ExpertEditForm:

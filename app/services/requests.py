@@ -72,7 +72,7 @@ def snapshot(request: ExpertiseRequest) -> dict[str, Any]:
         "title": request.title,
         "terms_of_reference": request.terms_of_reference,
         "area": request.area_code,
-        "required_skills": [s.name for s in request.skills],
+        "required_skills": sorted(s.name for s in request.skills),
         "languages": {lang.code: lang.min_level for lang in request.languages},
         "min_years_experience": request.min_years_experience,
         "start_date": request.start_date.isoformat() if request.start_date else None,
