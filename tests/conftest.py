@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
@@ -77,6 +77,14 @@ def empty_database() -> None:
 def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     monkeypatch.setenv("CIVCAP_ENV", "testing")
     app = create_app(_test_config(database_url))
+
+    @app.before_request
+    def _forget_cached_user() -> None:
+        # The test body holds one app context open, and Flask reuses it for every request, so
+        # ``g`` would carry Flask-Login's cached user from one request (or client) to the next.
+        # A real server starts each request with a fresh ``g``; so does this.
+        g.pop("_login_user", None)
+
     with app.app_context():
         yield app
         db.session.rollback()

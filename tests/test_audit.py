@@ -33,6 +33,7 @@ def test_registration_and_update_are_audited_with_before_and_after(registered):
     assert events[1].before["title"] == "court administrator"
     assert events[1].after["title"] == "senior court administrator"
     assert events[1].after["languages"] == {"en": "C1", "fr": "B2"}
+    assert expert.version == 2  # one save, one version: no early autoflush mid-apply
 
 
 def test_audit_events_cannot_be_changed(registered):

@@ -72,9 +72,7 @@ class RequestForm(FlaskForm):
     country = SelectField(
         "Country", choices=choices(country_choices(), blank="—"), validate_choice=False
     )
-    modality = SelectField(
-        "Modality", choices=choices(MODALITIES.items()), validate_choice=False
-    )
+    modality = SelectField("Modality", choices=choices(MODALITIES.items()), validate_choice=False)
     positions = IntegerField(
         "Number of positions", validators=[InputRequired("is required")], default=1
     )
@@ -131,13 +129,18 @@ class RequestForm(FlaskForm):
 
     def show_errors(self, errors: Iterable[FieldError]) -> None:
         """Put service errors on their fields, except on fields that already show one."""
+        fresh = []
         for error in errors:
-            name = error.field.split("[")[0].split(".")[0]
-            field = getattr(self, name, None)
+            field = getattr(self, error.field.split("[")[0].split(".")[0], None)
             if field is not None and field.errors:
                 continue
             # The service calls a language row's level "min_level"; the row's field is "level".
-            attach_errors(self, [FieldError(error.field.replace(".min_level", ".level"), error.message)])
+            fresh.append(FieldError(error.field.replace(".min_level", ".level"), error.message))
+        attach_errors(self, fresh)
+        # attach_errors writes on a row's own fields; the FieldList keeps a summary of its own.
+        row_errors = [entry.errors for entry in self.languages.entries]
+        if any(row_errors):
+            self.languages.errors = row_errors
 
 
 class SubmitRequestForm(FlaskForm):
@@ -167,4 +170,4 @@ class RequestListFilters(FlaskForm):
 def filter_values(form: FlaskForm) -> dict[str, object]:
     """The GET filters that parsed; a filter with a wrong value is ignored, not an error page."""
     form.validate()
-    return {name: field.data for name, field in form._fields.items() if not field.errors}
+    return {field.short_name: field.data for field in form if not field.errors}

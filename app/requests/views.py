@@ -6,7 +6,7 @@ is "not found" whatever id is put in the URL.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask import request as http_request
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -74,7 +74,7 @@ def show(request_id: int) -> str:
     return render_template(
         "requests/show.html",
         expertise_request=expertise_request,
-        history=audit.history("request", expertise_request.id),
+        events=audit.history("request", expertise_request.id),
         submit_form=SubmitRequestForm(),
     )
 
@@ -123,7 +123,8 @@ def edit(request_id: int) -> Page:
 @role_required(Role.REQUESTER)
 def submit(request_id: int) -> Response:
     expertise_request = request_for(current_user, request_id, edit=True)
-    SubmitRequestForm().validate_on_submit()  # CSRFProtect has already refused a bad token
+    if not SubmitRequestForm().validate_on_submit():
+        abort(400)
     try:
         request_service.submit(expertise_request, current_user)
     except ValidationFailed as exc:
@@ -137,7 +138,7 @@ def submit(request_id: int) -> Response:
 
 
 def _submit_saved_draft(form: RequestForm, draft: ExpertiseRequest) -> Page:
-    """Submit a draft just saved from ``form``; if refused, the draft stays and the form says why."""
+    """Submit a draft just saved; if refused, the draft stays and the form says why."""
     try:
         request_service.submit(draft, current_user)
     except ValidationFailed as exc:

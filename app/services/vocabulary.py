@@ -36,8 +36,10 @@ class SkillVocabulary:
         wanted = list(dict.fromkeys(n for n in (normalise_skill(x) for x in names) if n))
         missing = [n for n in wanted if n not in self._by_name]
         if missing and not self._complete:
-            for skill in db.session.scalars(sa.select(Skill).where(Skill.name.in_(missing))):
-                self._by_name[skill.name] = skill
+            # No autoflush: a half-applied record must not be written (and versioned) early.
+            with db.session.no_autoflush:
+                found = db.session.scalars(sa.select(Skill).where(Skill.name.in_(missing)))
+                self._by_name.update((skill.name, skill) for skill in found)
         for name in wanted:
             if name not in self._by_name:
                 skill = Skill(name=name)

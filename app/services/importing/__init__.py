@@ -1,0 +1,86 @@
+"""Importing experts and requests from JSON Lines, the interchange format of eval/README.md.
+
+The command line (``civcap import-experts``, ``import-requests``), the demo data and the web
+bulk import all come through here.
+
+An import is all or nothing. ``read_experts``/``read_requests`` parse and validate every line
+with the rules the forms use (``services.experts.validate``, ``services.requests.validate``)
+and raise ``ImportFailed`` listing every problem, each with its line and field, e.g.
+``line 12: languages[1].level: 'D1' is not a CEFR level (A1, ...)``. ``write_experts``/
+``write_requests`` then save the whole file in one transaction, with one audit event per created
+or changed record. ``import_experts``/``import_requests`` do both steps.
+
+A line's ``external_id`` is required: importing a file again updates those records in place
+instead of duplicating them, and leaves the unchanged ones untouched. Fields the format does not
+know are refused rather than ignored, so a typo such as ``"year_experience"`` cannot silently drop
+data; ``null`` counts as an absent field. Blank lines are skipped.
+"""
+
+from __future__ import annotations
+
+from app.models import OrganisationKind
+from app.services.importing._common import (
+    ImportFailed,
+    ImportSummary,
+    LineError,
+    Progress,
+    Source,
+    source_label,
+)
+from app.services.importing._experts import ExpertLine, read_experts, write_experts
+from app.services.importing._requests import (
+    RequestLine,
+    RequestPlan,
+    read_requests,
+    write_requests,
+)
+
+__all__ = [
+    "ExpertLine",
+    "ImportFailed",
+    "ImportSummary",
+    "LineError",
+    "Progress",
+    "RequestLine",
+    "RequestPlan",
+    "Source",
+    "import_experts",
+    "import_requests",
+    "read_experts",
+    "read_requests",
+    "source_label",
+    "write_experts",
+    "write_requests",
+]
+
+
+def import_experts(
+    source: Source,
+    actor_label: str | None = None,
+    consent_version: str | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Read, validate and save a file of experts, all or nothing (see ``write_experts``).
+
+    ``source`` is a path or an iterable of lines. Raises ``ImportFailed`` and saves nothing
+    when any line has a problem.
+    """
+    lines = read_experts(source)
+    return write_experts(
+        lines, actor_label or source_label("import-experts", source), consent_version, progress
+    )
+
+
+def import_requests(
+    source: Source,
+    organisation: str | None = None,
+    kind: OrganisationKind = OrganisationKind.MISSION,
+    actor_label: str | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Read, validate and save a file of requests, all or nothing (see ``write_requests``).
+
+    ``organisation`` requests every line that does not name its ``requesting_organisation``.
+    """
+    plan = read_requests(source, organisation, kind)
+    return write_requests(plan, actor_label or source_label("import-requests", source), progress)
