@@ -6,6 +6,8 @@ from datetime import date
 from itertools import count
 from typing import Any
 
+from werkzeug.security import generate_password_hash
+
 from app.extensions import db
 from app.models import (
     Expert,
@@ -25,6 +27,14 @@ from app.services.vocabulary import SkillVocabulary, core_areas
 from tests.conftest import PASSWORD
 
 _seq = count(1)
+_PASSWORD_HASH: list[str] = []
+
+
+def _password_hash() -> str:
+    """scrypt is slow on purpose; hash the shared test password once per run."""
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(generate_password_hash(PASSWORD))
+    return _PASSWORD_HASH[0]
 
 
 def make_organisation(
@@ -51,7 +61,7 @@ def make_user(
         organisation=organisation,
         active=active,
     )
-    user.set_password(PASSWORD)
+    user.password_hash = _password_hash()
     db.session.add(user)
     db.session.commit()
     return user

@@ -60,7 +60,9 @@ def test_inactive_user_cannot_log_in(client, auth, app):
 )
 def test_next_redirect_stays_on_this_site(client, focal_point, target, expected):
     response = submit_form(
-        client, "/login", {"email": "fp@gh.example", "password": PASSWORD},
+        client,
+        "/login",
+        {"email": "fp@gh.example", "password": PASSWORD},
         action=f"/login?next={target}",
     )
     assert response.status_code == 302
@@ -82,7 +84,8 @@ def test_logout_needs_post_with_csrf(client, auth, focal_point):
 
 def test_session_cookie_is_httponly_and_samesite(client, auth, focal_point):
     response = auth.login("fp@gh.example")
-    cookie = response.headers.get("Set-Cookie", "")
+    cookies = response.headers.getlist("Set-Cookie")
+    cookie = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
 

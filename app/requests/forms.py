@@ -137,10 +137,6 @@ class RequestForm(FlaskForm):
             # The service calls a language row's level "min_level"; the row's field is "level".
             fresh.append(FieldError(error.field.replace(".min_level", ".level"), error.message))
         attach_errors(self, fresh)
-        # attach_errors writes on a row's own fields; the FieldList keeps a summary of its own.
-        row_errors = [entry.errors for entry in self.languages.entries]
-        if any(row_errors):
-            self.languages.errors = row_errors
 
 
 class SubmitRequestForm(FlaskForm):
