@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
 import click
+from flask import current_app
 from flask.cli import FlaskGroup
 
 from app import create_app
-from app.models import Role
-from app.services import organisations, users
+from app.models import OrganisationKind, Role
+from app.services import demo, importing, organisations, users
 from app.services.errors import ValidationFailed
 
 
@@ -40,3 +46,115 @@ def create_user(email: str, full_name: str, role: str, organisation: str, passwo
     except ValidationFailed as exc:
         fail(exc)
     click.echo(f"Created {user.role.label} {user.email} of {org.name}.")
+
+
+# ---- imports ---------------------------------------------------------------------------------
+
+T = TypeVar("T")
+IMPORT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def import_failed(exc: importing.ImportFailed, file: Path) -> NoReturn:
+    for error in exc.errors:
+        click.echo(str(error), err=True)
+    problems = "1 problem" if len(exc.errors) == 1 else f"{len(exc.errors)} problems"
+    click.echo(f"nothing was imported: {problems} in {file}", err=True)
+    raise SystemExit(1)
+
+
+def with_progress(length: int, label: str, write: Callable[[importing.Progress], T]) -> T:
+    """Run ``write`` with a progress bar on stderr (drawn only on a terminal)."""
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        return write(bar.update)
+
+
+def imported(file: Path, summary: importing.ImportSummary) -> None:
+    click.echo(f"Imported {file.name}: {summary}.")
+    if summary.organisations_created:
+        click.echo("New organisations: " + ", ".join(summary.organisations_created))
+
+
+@cli.command("import-experts")
+@click.argument("file", type=IMPORT_FILE)
+def import_experts(file: Path) -> None:
+    """Import experts from a JSON Lines FILE (one expert per line, see eval/README.md).
+
+    All or nothing: if any line has a problem, every problem is listed and nothing is saved.
+    Experts whose external_id is known already are updated. Importing attests, for the
+    nominating member state, each expert's consent (unless a line carries its own "consent").
+    """
+    actor = importing.source_label("import-experts", file)
+    try:
+        lines = importing.read_experts(file)
+        summary = with_progress(
+            len(lines),
+            "Importing experts",
+            lambda progress: importing.write_experts(lines, actor, progress=progress),
+        )
+    except importing.ImportFailed as exc:
+        import_failed(exc, file)
+    imported(file, summary)
+
+
+@cli.command("import-requests")
+@click.argument("file", type=IMPORT_FILE)
+@click.option(
+    "--organisation",
+    help="Requesting organisation of the lines that name no requesting_organisation; "
+    "created if it does not exist.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice([OrganisationKind.MISSION.value, OrganisationKind.HQ_DEPARTMENT.value]),
+    default=OrganisationKind.MISSION.value,
+    show_default=True,
+    help="Kind of the requesting organisations that have to be created.",
+)
+def import_requests(file: Path, organisation: str | None, kind: str) -> None:
+    """Import requests for expertise from a JSON Lines FILE (one request per line).
+
+    All or nothing, like import-experts. Imported requests are open (accepted by HR) unless a
+    line gives another status.
+    """
+    actor = importing.source_label("import-requests", file)
+    try:
+        plan = importing.read_requests(file, organisation, OrganisationKind(kind))
+        summary = with_progress(
+            len(plan),
+            "Importing requests",
+            lambda progress: importing.write_requests(plan, actor, progress=progress),
+        )
+    except importing.ImportFailed as exc:
+        import_failed(exc, file)
+    imported(file, summary)
+
+
+# ---- demo ------------------------------------------------------------------------------------
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo organisations, logins, roster and requests (safe to run again).
+
+    The demo logins have published passwords, so this refuses to run in production.
+    """
+    if current_app.config["CIVCAP_ENV"] == "production":
+        click.echo(
+            "seed-demo creates logins with published passwords; it runs only with "
+            "CIVCAP_ENV=development or testing.",
+            err=True,
+        )
+        raise SystemExit(1)
+    seeded = demo.seed_demo()
+    click.echo(f"Demo roster: {seeded.experts}.")
+    click.echo(f"Demo requests: {seeded.requests}.")
+    rows = [("role", "email", "password", "organisation")]
+    rows += [(x.role.label, x.email, x.password, x.organisation) for x in seeded.logins]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    click.echo("\nDemo logins:")
+    for row in rows:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    if not all(login.created for login in seeded.logins):
+        click.echo("Logins that existed already were left as they were.")

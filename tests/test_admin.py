@@ -21,27 +21,36 @@ def admin(app, auth):
 
 def test_admin_adds_an_organisation_with_region_from_country(client, admin):
     response = submit_form(
-        client, "/admin/", {"name": "Government of SN", "kind": "member_state", "country": "SN"},
+        client,
+        "/admin/",
+        {"name": "Government of SN", "kind": "member_state", "country": "SN"},
         action="/admin/organisations",
     )
     assert response.status_code == 302
     org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Government of SN"))
     assert org.kind is OrganisationKind.MEMBER_STATE
     assert org.region == "Western Africa" and org.global_south is True
-    assert db.session.scalar(
-        sa.select(AuditEvent).where(AuditEvent.action == "organisation.created")
-    ).actor_id == admin.id
+    assert (
+        db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "organisation.created")
+        ).actor_id
+        == admin.id
+    )
 
 
 def test_member_state_without_country_and_duplicate_name_are_refused(client, admin):
     before = count(Organisation)
     response = submit_form(
-        client, "/admin/", {"name": "Government of X", "kind": "member_state", "country": ""},
+        client,
+        "/admin/",
+        {"name": "Government of X", "kind": "member_state", "country": ""},
         action="/admin/organisations",
     )
     assert "is required for a member state" in response.get_data(as_text=True)
     response = submit_form(
-        client, "/admin/", {"name": "UN HR", "kind": "un_hr", "country": ""},
+        client,
+        "/admin/",
+        {"name": "UN HR", "kind": "un_hr", "country": ""},
         action="/admin/organisations",
     )
     assert "already exists" in response.get_data(as_text=True)
@@ -51,8 +60,11 @@ def test_member_state_without_country_and_duplicate_name_are_refused(client, adm
 def test_admin_adds_a_user_whose_role_fits_the_organisation(client, admin, auth):
     mission = make_organisation(OrganisationKind.MISSION, "UNMISS", "SS")
     data = {
-        "email": "Req@UNMISS.example", "full_name": "Ana Requester", "role": "focal_point",
-        "organisation": mission.id, "password": "long enough password",
+        "email": "Req@UNMISS.example",
+        "full_name": "Ana Requester",
+        "role": "focal_point",
+        "organisation": mission.id,
+        "password": "long enough password",
     }
     response = submit_form(client, "/admin/", data, action="/admin/users")
     assert "must belong to an organisation of kind member_state" in response.get_data(as_text=True)

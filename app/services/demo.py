@@ -67,11 +67,11 @@ def seed_demo() -> DemoSeed:
     logins = [_login(role, email, name, org) for role, email, name, org in LOGINS]
     data = resources.files("app") / "demo_data"
     experts = importing.import_experts(
-        data.joinpath("experts.jsonl").read_text(encoding="utf-8").splitlines(),
+        data.joinpath("experts.jsonl").read_bytes().splitlines(),
         actor_label="seed-demo experts.jsonl",
     )
     requests = importing.import_requests(
-        data.joinpath("requests.jsonl").read_text(encoding="utf-8").splitlines(),
+        data.joinpath("requests.jsonl").read_bytes().splitlines(),
         actor_label="seed-demo requests.jsonl",
     )
     return DemoSeed(logins, experts, requests)

@@ -14,6 +14,10 @@ A line's ``external_id`` is required: importing a file again updates those recor
 instead of duplicating them, and leaves the unchanged ones untouched. Fields the format does not
 know are refused rather than ignored, so a typo such as ``"year_experience"`` cannot silently drop
 data; ``null`` counts as an absent field. Blank lines are skipped.
+
+Who may import what is the caller's decision: these functions trust the file's
+``nominated_by`` and ``requesting_organisation``. A focal point's web bulk import must first
+check that every line and every existing ``external_id`` belongs to their own member state.
 """
 
 from __future__ import annotations

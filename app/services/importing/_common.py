@@ -18,6 +18,7 @@ from app.services import audit, organisations
 from app.services.errors import FieldError, ValidationFailed
 from app.services.importing._fields import FieldReader
 
+# A path, or the lines of a file (str or bytes; split them on "\n" only, as JSON Lines does).
 Source = str | Path | Iterable[str] | Iterable[bytes]
 Progress = Callable[[int], None]
 T = TypeVar("T")
@@ -78,12 +79,12 @@ def source_label(command: str, source: Source) -> str:
 def json_objects(source: Source, errors: list[LineError]) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, JSON object) for every non-blank line; problems go to ``errors``."""
     if isinstance(source, str | Path):
-        with open(source, "rb") as handle:
-            yield from json_objects(list(handle), errors)
+        with open(source, "rb") as handle:  # bytes: only \n ends a line, as JSON Lines says
+            yield from json_objects(handle, errors)
         return
     for number, raw in enumerate(source, start=1):
         try:
-            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
         except UnicodeDecodeError as exc:
             errors.append(LineError(number, "", f"not valid UTF-8 ({exc.reason})"))
             continue
@@ -126,6 +127,14 @@ def repeated(number: int, external_id: str | None, seen: dict[str, int]) -> list
     return []
 
 
+_A_KIND = {
+    OrganisationKind.MEMBER_STATE: "a member state",
+    OrganisationKind.MISSION: "a mission",
+    OrganisationKind.HQ_DEPARTMENT: "an HQ department",
+    OrganisationKind.UN_HR: "UN HR",
+}
+
+
 def wrong_kind(
     named: list[tuple[int, str]], what: str, kinds: Sequence[OrganisationKind]
 ) -> list[LineError]:
@@ -133,9 +142,9 @@ def wrong_kind(
     names = {name for _, name in named}
     query = sa.select(Organisation).where(Organisation.name.in_(names))
     found = {o.name: o for o in db.session.scalars(query)}
-    allowed = " or ".join(k.label.lower() for k in kinds)
+    allowed = " or ".join(_A_KIND[k] for k in kinds)
     return [
-        LineError(number, what, f"{name!r} is a {found[name].kind.label.lower()}, not a {allowed}")
+        LineError(number, what, f"{name!r} is {_A_KIND[found[name].kind]}, not {allowed}")
         for number, name in named
         if name in found and found[name].kind not in kinds
     ]

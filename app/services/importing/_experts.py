@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any
 
 from flask import current_app
 
@@ -142,7 +142,7 @@ def write_experts(
     now = datetime.now(UTC)
     summary = ImportSummary()
     try:
-        wanted: dict[str, tuple[int, Any]] = {}
+        wanted: dict[str, tuple[int, Callable[[], Organisation]]] = {}
         for x in lines:
             if x.nominated_by not in wanted:
                 wanted[x.nominated_by] = (x.line, _member_state(x.nominated_by, x.data.nationality))
@@ -187,7 +187,7 @@ def write_experts(
     return summary
 
 
-def _member_state(name: str, nationality: str) -> Any:
+def _member_state(name: str, nationality: str) -> Callable[[], Organisation]:
     def find_or_create() -> Organisation:
         return organisations.member_state_named(name, fallback_country=nationality)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from app.extensions import db
 from app.models import ExpertiseRequest, Organisation, OrganisationKind, RequestStatus
@@ -131,7 +131,7 @@ def write_requests(
     now = datetime.now(UTC)
     summary = ImportSummary()
     try:
-        wanted: dict[str, tuple[int, Any]] = {}
+        wanted: dict[str, tuple[int, Callable[[], Organisation]]] = {}
         for x in plan.lines:
             if x.organisation not in wanted:
                 finder = _requester(x.organisation, plan.kind, x.data.country)
@@ -175,7 +175,9 @@ def write_requests(
     return summary
 
 
-def _requester(name: str, kind: OrganisationKind, country: str | None) -> Any:
+def _requester(
+    name: str, kind: OrganisationKind, country: str | None
+) -> Callable[[], Organisation]:
     def find_or_create() -> Organisation:
         found = organisations.by_name(name)
         if found is not None:
