@@ -8,16 +8,26 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from app import create_app
 from app.models import OrganisationKind, Role
 from app.services import demo, importing, organisations, users
 from app.services.errors import ValidationFailed
+from config import ConfigurationError
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+def _create_app() -> Flask:
+    """The app for a command; a configuration problem is one clear line, not a traceback."""
+    try:
+        return create_app()
+    except ConfigurationError as exc:
+        click.echo(f"civcap: configuration error: {exc}", err=True)
+        raise SystemExit(2) from exc
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
 def cli() -> None:
     """civcap: civilian-capacity roster and matching. Database commands are under `civcap db`."""
 

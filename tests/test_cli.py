@@ -94,3 +94,31 @@ def test_create_user_with_an_invalid_email_or_role(runner, ghana):
 def test_import_of_a_missing_file(runner, app, tmp_path):
     result = runner.invoke(cli, ["import-experts", str(tmp_path / "nowhere.jsonl")])
     assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_a_configuration_problem_is_one_clear_line(monkeypatch):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    monkeypatch.delenv("CIVCAP_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "create-user",
+            "--email",
+            "a@b.org",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+            "--organisation",
+            "X",
+            "--password",
+            "long enough password",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "configuration error: SECRET_KEY is not set" in result.output
+    assert "Traceback" not in result.output
