@@ -168,3 +168,12 @@ def seed_demo() -> None:
         )
     if not all(login.created for login in seeded.logins):
         click.echo("Logins that existed already were left as they were.")
+
+
+def _register_matching_commands() -> None:
+    from app.matching_commands import register
+
+    register(cli)
+
+
+_register_matching_commands()

@@ -146,6 +146,9 @@ def apply(
         ExpertCountry(country=c) for c in dict.fromkeys(data.countries_of_experience)
     ]
     now = datetime.now(UTC)
+    # Always touched, also when only skills or languages change: the matching index of every
+    # worker follows experts.updated_at (services/matching.py).
+    expert.updated_at = now
     version = data.consent_version or consent_version
     if expert.consent_given_at is None or expert.consent_version != version:
         expert.consent_given_at = data.consent_given_at or now

@@ -1,0 +1,218 @@
+"""Matching in the app: database rows become ``matching`` records; each worker keeps an index.
+
+The index is derived state. Every web worker (and command) builds its own from the database the
+first time it is needed, then keeps it current by checking a watermark before each ranking: the
+latest ``experts.updated_at`` and the number of experts. Experts changed since the last check
+are re-read and upserted one by one (no refit); a drop in the count, which only a deletion
+explains, rebuilds the index. ``civcap reindex`` rebuilds it on purpose.
+
+Only experts who can be suggested are indexed: status ``active`` with consent recorded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+import matching
+from app.extensions import db
+from app.models import Expert, ExpertiseRequest, ExpertLanguage, ExpertStatus, Skill
+from app.models.expert import ExpertModality, expert_areas, expert_skills
+from app.reference import countries
+from matching import ExpertProfile, Filters, Matcher, Ranking, RequestProfile
+
+MATCHER_VERSION = f"civcap-matching {matching.__version__}"
+
+
+# ---- adapting rows ---------------------------------------------------------------------------
+
+
+def _eligible() -> sa.ColumnElement[bool]:
+    return sa.and_(Expert.status == ExpertStatus.ACTIVE, Expert.consent_given_at.is_not(None))
+
+
+def load_profiles(changed_since: datetime | None = None) -> tuple[list[ExpertProfile], set[int]]:
+    """(profiles of suggestible experts, ids of changed experts no longer suggestible).
+
+    Reads with a handful of set-based queries rather than the ORM, so 100,000 experts load in
+    seconds. With ``changed_since``, only experts updated at or after it.
+    """
+    query = sa.select(
+        Expert.id, Expert.title, Expert.summary, Expert.years_experience, Expert.available_from,
+        Expert.available_until, Expert.nationality, Expert.gender, Expert.status,
+        Expert.consent_given_at,
+    )  # fmt: skip
+    if changed_since is not None:
+        query = query.where(Expert.updated_at >= changed_since)
+    rows = db.session.execute(query).all()
+    gone = {r.id for r in rows if r.status != ExpertStatus.ACTIVE or r.consent_given_at is None}
+    keep = [r for r in rows if r.id not in gone]
+    ids = [r.id for r in keep]
+    scope = (lambda column: column.in_(ids)) if changed_since is not None else None
+    languages: dict[int, dict[str, str]] = defaultdict(dict)
+    skills: dict[int, list[str]] = defaultdict(list)
+    areas: dict[int, list[str]] = defaultdict(list)
+    modalities: dict[int, list[str]] = defaultdict(list)
+    for chunk in _chunks(ids) if scope else [None]:
+
+        def where(column: Any, chunk: Sequence[int] | None = chunk) -> Any:
+            return column.in_(chunk) if chunk is not None else sa.true()
+
+        for eid, code, level in db.session.execute(
+            sa.select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level).where(
+                where(ExpertLanguage.expert_id)
+            )
+        ):
+            languages[eid][code] = level
+        for eid, name in db.session.execute(
+            sa.select(expert_skills.c.expert_id, Skill.name)
+            .join(Skill, Skill.id == expert_skills.c.skill_id)
+            .where(where(expert_skills.c.expert_id))
+        ):
+            skills[eid].append(name)
+        for eid, code in db.session.execute(
+            sa.select(expert_areas.c.expert_id, expert_areas.c.area_code).where(
+                where(expert_areas.c.expert_id)
+            )
+        ):
+            areas[eid].append(code)
+        for eid, modality in db.session.execute(
+            sa.select(ExpertModality.expert_id, ExpertModality.modality).where(
+                where(ExpertModality.expert_id)
+            )
+        ):
+            modalities[eid].append(modality)
+    known = countries()
+    profiles = [
+        ExpertProfile(
+            expert_id=r.id,
+            title=r.title,
+            summary=r.summary,
+            skills=tuple(sorted(skills[r.id])),
+            areas=tuple(sorted(areas[r.id])),
+            languages=languages[r.id],
+            years_experience=r.years_experience,
+            available_from=r.available_from,
+            available_until=r.available_until,
+            modalities=tuple(sorted(modalities[r.id])),
+            nationality=r.nationality,
+            gender=r.gender,
+            global_south=bool(known.get(r.nationality) and known[r.nationality].global_south),
+        )
+        for r in keep
+    ]
+    return profiles, gone
+
+
+def _chunks(ids: Sequence[int], size: int = 900) -> list[Sequence[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
+def request_profile(request: ExpertiseRequest) -> RequestProfile:
+    return RequestProfile(
+        request_id=request.id,
+        title=request.title,
+        terms_of_reference=request.terms_of_reference,
+        area=request.area_code,
+        required_skills=tuple(s.name for s in request.skills),
+        languages={lang.code: lang.min_level for lang in request.languages},
+        min_years_experience=request.min_years_experience,
+        start_date=request.start_date,
+        duration_months=request.duration_months,
+        modality=request.modality,
+    )
+
+
+# ---- the per-worker index --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Watermark:
+    latest: datetime | None
+    count: int
+
+
+def watermark() -> Watermark:
+    latest, count = db.session.execute(
+        sa.select(sa.func.max(Expert.updated_at), sa.func.count(Expert.id))
+    ).one()
+    return Watermark(latest, int(count))
+
+
+class RosterIndex:
+    """One worker's matcher over one database, kept current by the watermark."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.matcher: Matcher | None = None
+        self.seen = Watermark(None, 0)
+        self.upserts_since_build = 0
+
+    def rebuild(self) -> Matcher:
+        with self.lock:
+            return self._rebuild()
+
+    def _rebuild(self) -> Matcher:
+        mark = watermark()
+        profiles, _ = load_profiles()
+        self.matcher = Matcher().fit(profiles)
+        self.seen = mark
+        self.upserts_since_build = 0
+        return self.matcher
+
+    def current(self) -> Matcher:
+        """The matcher, brought up to date with the database first."""
+        with self.lock:
+            mark = watermark()
+            if self.matcher is None or mark.count < self.seen.count:
+                return self._rebuild()
+            if mark != self.seen and mark.latest is not None:
+                since = self.seen.latest or mark.latest
+                profiles, gone = load_profiles(changed_since=since)
+                for profile in profiles:
+                    self.matcher.upsert(profile)
+                for expert_id in gone:
+                    self.matcher.remove(expert_id)
+                self.upserts_since_build += len(profiles)
+                self.seen = mark
+            return self.matcher
+
+
+_indexes: dict[str, RosterIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def roster_index() -> RosterIndex:
+    """This worker's index for the current database."""
+    key = str(db.engine.url)
+    with _indexes_lock:
+        if key not in _indexes:
+            _indexes[key] = RosterIndex()
+        return _indexes[key]
+
+
+def rank(
+    request: ExpertiseRequest, k: int = 50, near_misses: int = 20, filters: Filters | None = None
+) -> Ranking:
+    """Rank the roster for ``request`` with the current index (the page's and eval's path)."""
+    return (
+        roster_index()
+        .current()
+        .rank(request_profile(request), k=k, near_misses=near_misses, filters=filters)
+    )
+
+
+def parameters() -> dict[str, Any]:
+    """What produced a ranking, saved with each suggestion run."""
+    matcher = roster_index().current()
+    return {
+        "version": MATCHER_VERSION,
+        "weights": matcher.weights_.as_dict(),
+        "text": matcher.text_.get_params(),
+    }

@@ -1,0 +1,37 @@
+"""civcap's matcher: plain Python, numpy, scipy and scikit-learn; no Flask, no SQLAlchemy.
+
+The app adapts its rows to ``ExpertProfile`` and ``RequestProfile``; ``Matcher`` ranks the
+roster for a request and explains every place. ``deployability`` is the one definition of the
+deployability rule, used by ranking, pages and evaluation.
+"""
+
+from matching._deployability import Deployability, add_months, deployability
+from matching._matcher import SIGNALS, Filters, Matcher, Weights
+from matching._records import (
+    CEFR_LEVELS,
+    ExpertProfile,
+    LanguageFit,
+    Ranking,
+    RequestProfile,
+    Suggestion,
+)
+from matching._text import TextSimilarity
+
+__version__ = "1.0"
+
+__all__ = [
+    "CEFR_LEVELS",
+    "SIGNALS",
+    "Deployability",
+    "ExpertProfile",
+    "Filters",
+    "LanguageFit",
+    "Matcher",
+    "Ranking",
+    "RequestProfile",
+    "Suggestion",
+    "TextSimilarity",
+    "Weights",
+    "add_months",
+    "deployability",
+]

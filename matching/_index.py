@@ -1,0 +1,210 @@
+"""The roster as arrays: one row per expert, so that a request is scored against everyone at once.
+
+Rows are append-only. Updating an expert appends a new row and retires the old one; removing
+retires it. The text of rows added after the last build is kept in a small side matrix, so an
+update costs one profile's transform, never a rebuild. ``compact`` rebuilds the big matrices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from matching._records import ExpertProfile, cefr_rank
+from matching._text import TextSimilarity, expert_text
+
+OPEN_ENDED = np.iinfo(np.int32).max
+
+
+class Codes:
+    """A growing mapping of names (area codes, modalities, languages…) to small integers."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, name: str) -> int:
+        if name not in self.index:
+            self.index[name] = len(self.index)
+        return self.index[name]
+
+    def get(self, name: str) -> int | None:
+        return self.index.get(name)
+
+
+class RosterIndex:
+    def __init__(self, text: TextSimilarity) -> None:
+        self.text = text
+        self.areas = Codes()
+        self.modalities = Codes()
+        self.languages = Codes()
+        self.nationalities = Codes()
+        self.genders = Codes()
+        self.skills = Codes()
+        self.profiles: list[ExpertProfile] = []
+        self.row_of: dict[int, int] = {}
+        self.alive = np.zeros(0, dtype=bool)
+        self.years = np.zeros(0, dtype=np.int16)
+        self.available_from = np.zeros(0, dtype=np.int32)
+        self.available_until = np.zeros(0, dtype=np.int32)
+        self.area_bits = np.zeros(0, dtype=np.int64)
+        self.modality_bits = np.zeros(0, dtype=np.int64)
+        self.nationality = np.zeros(0, dtype=np.int32)
+        self.gender = np.zeros(0, dtype=np.int32)
+        self.global_south = np.zeros(0, dtype=bool)
+        self.levels = np.full((0, 0), -1, dtype=np.int8)
+        # Text and skills of rows [0, built): term-major (postings) for fast query scoring.
+        self.built = 0
+        self.text_postings = sp.csr_matrix((0, 0), dtype=np.float32)
+        self.skill_postings = sp.csr_matrix((0, 0), dtype=np.float32)
+        # Rows [built, n): row-major side matrices.
+        self.text_tail: list[sp.csr_matrix] = []
+        self.skill_tail: list[set[int]] = []
+
+    def __len__(self) -> int:
+        return len(self.row_of)
+
+    @property
+    def rows(self) -> int:
+        return len(self.profiles)
+
+    # ---- building ------------------------------------------------------------------------
+
+    def build(self, profiles: Sequence[ExpertProfile]) -> None:
+        """Index ``profiles`` from scratch (the text model must already be fitted)."""
+        self.__init__(self.text)  # type: ignore[misc]
+        self._append_attributes(profiles)
+        self._rebuild_postings()
+
+    def _append_attributes(self, profiles: Sequence[ExpertProfile]) -> None:
+        start = self.rows
+        for offset, profile in enumerate(profiles):
+            old = self.row_of.get(profile.expert_id)
+            if old is not None:
+                self.alive[old] = False
+            self.row_of[profile.expert_id] = start + offset
+        self.profiles.extend(profiles)
+        n = len(profiles)
+        for p in profiles:  # register codes first, so the language matrix has its columns
+            for code in p.languages:
+                self.languages(code)
+        levels = np.full((n, len(self.languages.index)), -1, dtype=np.int8)
+        for i, p in enumerate(profiles):
+            for code, level in p.languages.items():
+                levels[i, self.languages(code)] = cefr_rank(level)
+        if self.levels.shape[1] < levels.shape[1]:
+            pad = np.full(
+                (self.levels.shape[0], levels.shape[1] - self.levels.shape[1]), -1, dtype=np.int8
+            )
+            self.levels = np.hstack([self.levels, pad])
+        self.levels = np.vstack([self.levels, levels])
+
+        def bits(names: Sequence[str], codes: Codes) -> int:
+            value = 0
+            for name in names:
+                value |= 1 << codes(name)
+            return value
+
+        # A new row is alive unless a later row of the same batch replaced it.
+        fresh = np.zeros(n, dtype=bool)
+        for offset, profile in enumerate(profiles):
+            fresh[offset] = self.row_of[profile.expert_id] == start + offset
+        self.alive = np.concatenate([self.alive, fresh])
+        self.years = np.concatenate(
+            [self.years, np.array([p.years_experience for p in profiles], dtype=np.int16)]
+        )
+        self.available_from = np.concatenate(
+            [self.available_from,
+             np.array([p.available_from.toordinal() for p in profiles], dtype=np.int32)]
+        )  # fmt: skip
+        self.available_until = np.concatenate(
+            [self.available_until,
+             np.array([p.available_until.toordinal() if p.available_until else OPEN_ENDED
+                       for p in profiles], dtype=np.int32)]
+        )  # fmt: skip
+        self.area_bits = np.concatenate(
+            [self.area_bits, np.array([bits(p.areas, self.areas) for p in profiles], np.int64)]
+        )
+        self.modality_bits = np.concatenate(
+            [self.modality_bits,
+             np.array([bits(p.modalities, self.modalities) for p in profiles], np.int64)]
+        )  # fmt: skip
+        self.nationality = np.concatenate(
+            [self.nationality, np.array([self.nationalities(p.nationality) for p in profiles],
+                                        dtype=np.int32)]
+        )  # fmt: skip
+        self.gender = np.concatenate(
+            [self.gender, np.array([self.genders(p.gender) for p in profiles], dtype=np.int32)]
+        )
+        self.global_south = np.concatenate(
+            [self.global_south, np.array([p.global_south for p in profiles], dtype=bool)]
+        )
+
+    def _rebuild_postings(self) -> None:
+        texts = [expert_text(p) for p in self.profiles]
+        matrix = self.text.transform(texts) if texts else sp.csr_matrix((0, 0), dtype=np.float32)
+        self.text_postings = sp.csr_matrix(matrix.T, dtype=np.float32)
+        rows, cols = [], []
+        for row, profile in enumerate(self.profiles):
+            for skill in set(profile.skills):
+                rows.append(row)
+                cols.append(self.skills(skill))
+        skills = sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(self.rows, max(len(self.skills.index), 1)),
+        )
+        self.skill_postings = sp.csr_matrix(skills.T)
+        self.built = self.rows
+        self.text_tail = []
+        self.skill_tail = []
+
+    # ---- changing one expert -------------------------------------------------------------
+
+    def upsert(self, profile: ExpertProfile) -> None:
+        """Add or replace one expert without rebuilding the index."""
+        self._append_attributes([profile])
+        self.text_tail.append(self.text.transform([expert_text(profile)]))
+        self.skill_tail.append({self.skills(s) for s in profile.skills})
+
+    def remove(self, expert_id: int) -> bool:
+        row = self.row_of.pop(expert_id, None)
+        if row is None:
+            return False
+        self.alive[row] = False
+        return True
+
+    def compact(self) -> None:
+        """Drop retired rows and fold the side matrices into the postings."""
+        keep = [self.profiles[row] for row in sorted(self.row_of.values())]
+        self.build(keep)
+
+    # ---- scoring -------------------------------------------------------------------------
+
+    def text_scores(self, query: sp.csr_matrix) -> np.ndarray:
+        """Cosine of ``query`` (one unit row) with every row."""
+        scores = np.zeros(self.rows, dtype=np.float32)
+        if self.built and query.nnz:
+            cols = query.indices[query.indices < self.text_postings.shape[0]]
+            vals = query.data[query.indices < self.text_postings.shape[0]]
+            scores[: self.built] = self.text_postings[cols].T.dot(vals)
+        if self.text_tail:
+            tail = sp.vstack(self.text_tail).tocsr()
+            scores[self.built :] = tail.dot(query.T).toarray().ravel()
+        return scores
+
+    def skill_counts(self, skill_names: Sequence[str]) -> np.ndarray:
+        """How many of ``skill_names`` each row holds."""
+        counts = np.zeros(self.rows, dtype=np.float32)
+        columns = [c for c in (self.skills.get(s) for s in set(skill_names)) if c is not None]
+        if not columns:
+            return counts
+        built_cols = [c for c in columns if c < self.skill_postings.shape[0]]
+        if self.built and built_cols:
+            counts[: self.built] = np.asarray(self.skill_postings[built_cols].sum(axis=0)).ravel()[
+                : self.built
+            ]
+        wanted = set(columns)
+        for offset, held in enumerate(self.skill_tail):
+            counts[self.built + offset] = len(held & wanted)
+        return counts

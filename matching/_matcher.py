@@ -1,0 +1,318 @@
+"""The matcher: rank the roster for a request, with the reasons for each place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from matching._deployability import deployability, latest_start, required_until
+from matching._index import RosterIndex
+from matching._records import (
+    ExpertProfile,
+    Ranking,
+    RequestProfile,
+    Suggestion,
+    cefr_rank,
+)
+from matching._text import TextSimilarity, expert_text, request_text
+
+SIGNALS = ("text", "skills", "area", "seniority", "modality", "languages", "availability")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal counts. Each signal is in [0, 1]; the score is their weighted sum.
+
+    text
+        Cosine similarity of request and profile text, divided by the best cosine on the roster
+        for this request (so the closest profile gets 1).
+    skills
+        Share of the request's required skills the expert holds (0 when none are required).
+    area
+        1 when the expert works in the request's core area.
+    seniority
+        1 at or above the minimum years of experience; below it, half the share reached.
+    modality
+        1 when the expert accepts the request's modality.
+    languages
+        Mean over required languages of how far the held level reaches: 1 at the required
+        level or above, less for each level short.
+    availability
+        1 when available by the start date, falling to 0 at 60 days after it.
+    """
+
+    text: float = 0.40
+    skills: float = 0.20
+    area: float = 0.15
+    seniority: float = 0.12
+    modality: float = 0.10
+    languages: float = 0.015
+    availability: float = 0.015
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow the candidates without re-ranking them. Empty means no filter."""
+
+    nationalities: frozenset[str] = frozenset()
+    genders: frozenset[str] = frozenset()
+    global_south: bool | None = None
+    language: str = ""
+    min_level: str = ""
+    expert_ids: frozenset[int] | None = None
+
+
+class Matcher(BaseEstimator):  # type: ignore[misc]
+    """Ranks a roster of ``ExpertProfile`` for a ``RequestProfile``.
+
+    Parameters
+    ----------
+    weights : Weights
+        The signals' weights (see ``Weights``).
+    text : TextSimilarity or None
+        The text model; a default ``TextSimilarity()`` when None.
+
+    Attributes
+    ----------
+    index_ : RosterIndex
+        The fitted roster.
+    """
+
+    def __init__(self, weights: Weights | None = None, text: TextSimilarity | None = None) -> None:
+        self.weights = weights
+        self.text = text
+
+    # ---- fitting and keeping current ----------------------------------------------------
+
+    def fit(self, profiles: Iterable[ExpertProfile], y: object = None) -> Matcher:
+        """Learn the text vocabulary from the roster and index every profile."""
+        profiles = list(profiles)
+        text = self.text if self.text is not None else TextSimilarity()
+        text.fit([expert_text(p) for p in profiles] or [""])
+        self.text_ = text
+        self.weights_ = self.weights if self.weights is not None else Weights()
+        self.index_ = RosterIndex(text)
+        self.index_.build(profiles)
+        return self
+
+    def upsert(self, profile: ExpertProfile) -> None:
+        """Add or replace one expert (the text vocabulary stays as fitted)."""
+        check_is_fitted(self, "index_")
+        self.index_.upsert(profile)
+
+    def remove(self, expert_id: int) -> bool:
+        """Take one expert off the index; False if it was not there."""
+        check_is_fitted(self, "index_")
+        return self.index_.remove(expert_id)
+
+    def __len__(self) -> int:
+        check_is_fitted(self, "index_")
+        return len(self.index_)
+
+    # ---- ranking ------------------------------------------------------------------------
+
+    def signals(self, request: RequestProfile) -> dict[str, np.ndarray]:
+        """Every signal for every row of the index, each in [0, 1]."""
+        check_is_fitted(self, "index_")
+        index = self.index_
+        query = self.text_.transform([request_text(request)])
+        text = index.text_scores(query)
+        best = float(text[index.alive].max()) if index.alive.any() else 0.0
+        text = text / best if best > 0 else text
+        required = tuple(dict.fromkeys(request.required_skills))
+        skills = (
+            index.skill_counts(required) / len(required)
+            if required
+            else np.zeros(index.rows, dtype=np.float32)
+        )
+        area_code = index.areas.get(request.area)
+        area = (
+            ((index.area_bits >> area_code) & 1).astype(np.float32)
+            if area_code is not None
+            else np.zeros(index.rows, dtype=np.float32)
+        )
+        minimum = request.min_years_experience
+        seniority = (
+            np.where(index.years >= minimum, 1.0, 0.5 * index.years / minimum).astype(np.float32)
+            if minimum > 0
+            else np.ones(index.rows, dtype=np.float32)
+        )
+        modality_code = index.modalities.get(request.modality)
+        modality = (
+            ((index.modality_bits >> modality_code) & 1).astype(np.float32)
+            if modality_code is not None
+            else np.zeros(index.rows, dtype=np.float32)
+        )
+        languages = np.ones(index.rows, dtype=np.float32)
+        if request.languages:
+            reach = np.zeros(index.rows, dtype=np.float32)
+            for code, level in request.languages.items():
+                column = index.languages.get(code)
+                held = (
+                    index.levels[:, column].astype(np.float32)
+                    if column is not None
+                    else np.full(index.rows, -1.0, dtype=np.float32)
+                )
+                need = float(cefr_rank(level))
+                reach += np.clip(1.0 - (need - held) / (need + 1.0), 0.0, 1.0)
+            languages = reach / len(request.languages)
+        start = request.start_date.toordinal()
+        availability = np.clip(
+            1.0 - np.maximum(index.available_from - start, 0) / 60.0, 0.0, 1.0
+        ).astype(np.float32)
+        return {
+            "text": text, "skills": skills, "area": area, "seniority": seniority,
+            "modality": modality, "languages": languages, "availability": availability,
+        }  # fmt: skip
+
+    def deployable_mask(self, request: RequestProfile) -> np.ndarray:
+        """The deployability rule (``matching.deployability``) for every row at once."""
+        check_is_fitted(self, "index_")
+        index = self.index_
+        ok = index.alive.copy()
+        for code, level in request.languages.items():
+            column = index.languages.get(code)
+            if column is None:
+                return np.zeros(index.rows, dtype=bool)
+            ok &= index.levels[:, column] >= cefr_rank(level)
+        ok &= index.available_from <= latest_start(request).toordinal()
+        ok &= index.available_until >= required_until(request).toordinal()
+        return ok
+
+    def filter_mask(self, filters: Filters | None) -> np.ndarray:
+        index = self.index_
+        mask = index.alive.copy()
+        if filters is None:
+            return mask
+        if filters.nationalities:
+            codes = [index.nationalities.get(n) for n in filters.nationalities]
+            mask &= np.isin(index.nationality, [c for c in codes if c is not None])
+        if filters.genders:
+            codes = [index.genders.get(g) for g in filters.genders]
+            mask &= np.isin(index.gender, [c for c in codes if c is not None])
+        if filters.global_south is not None:
+            mask &= index.global_south == filters.global_south
+        if filters.language:
+            column = index.languages.get(filters.language)
+            minimum = cefr_rank(filters.min_level) if filters.min_level else 0
+            if column is None:
+                mask[:] = False
+            else:
+                mask &= index.levels[:, column] >= minimum
+        if filters.expert_ids is not None:
+            rows = [index.row_of[i] for i in filters.expert_ids if i in index.row_of]
+            allowed = np.zeros(index.rows, dtype=bool)
+            allowed[rows] = True
+            mask &= allowed
+        return mask
+
+    def rank(
+        self,
+        request: RequestProfile,
+        k: int = 50,
+        near_misses: int = 20,
+        filters: Filters | None = None,
+    ) -> Ranking:
+        """The top ``k`` deployable experts and the top ``near_misses`` others, explained.
+
+        Non-deployable experts never come before deployable ones: they are returned apart, in
+        ``Ranking.near_misses``, each with the reasons they are not deployable.
+        """
+        signals = self.signals(request)
+        weights = self.weights_.as_dict()
+        score = np.zeros(self.index_.rows, dtype=np.float32)
+        for name in SIGNALS:
+            score += weights[name] * signals[name]
+        candidates = self.filter_mask(filters)
+        deployable = self.deployable_mask(request) & candidates
+        others = candidates & ~deployable
+        top = _top(score, deployable, k)
+        misses = _top(score, others, near_misses)
+        explain = self._explainer(request, signals, score, weights)
+        return Ranking(
+            deployable=[explain(row, rank) for rank, row in enumerate(top, start=1)],
+            near_misses=[explain(row, rank) for rank, row in enumerate(misses, start=1)],
+            roster_size=int(candidates.sum()),
+            deployable_count=int(deployable.sum()),
+        )
+
+    def _explainer(
+        self,
+        request: RequestProfile,
+        signals: dict[str, np.ndarray],
+        score: np.ndarray,
+        weights: dict[str, float],
+    ) -> Callable[[int, int], Suggestion]:
+        required = list(dict.fromkeys(request.required_skills))
+
+        def explain(row: int, rank: int) -> Suggestion:
+            expert = self.index_.profiles[row]
+            verdict = deployability(expert, request)
+            held = set(expert.skills)
+            return Suggestion(
+                expert_id=expert.expert_id,
+                rank=rank,
+                score=float(score[row]),
+                deployable=verdict.deployable,
+                components={n: float(weights[n] * signals[n][row]) for n in SIGNALS},
+                matched_skills=[s for s in required if s in held],
+                missing_skills=[s for s in required if s not in held],
+                languages=verdict.languages,
+                availability=_availability(expert, request),
+                seniority=_seniority(expert, request),
+                modality=(
+                    f"accepts {request.modality}"
+                    if request.modality in expert.modalities
+                    else f"does not accept {request.modality} "
+                    f"(accepts {', '.join(expert.modalities) or 'none'})"
+                ),
+                area=(
+                    f"works in {request.area}"
+                    if request.area in expert.areas
+                    else "other core areas: " + ", ".join(expert.areas)
+                    if expert.areas
+                    else "no core area given"
+                ),
+                reasons=verdict.reasons,
+            )
+
+        return explain
+
+
+def _top(score: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
+    """Rows of the ``k`` best scores among ``mask``, best first (ties: lower row first)."""
+    rows = np.flatnonzero(mask)
+    if k <= 0 or rows.size == 0:
+        return []
+    values = score[rows]
+    if rows.size > k:
+        part = np.argpartition(-values, k - 1)[:k]
+        rows, values = rows[part], values[part]
+    order = np.lexsort((rows, -values))
+    return [int(r) for r in rows[order]]
+
+
+def _availability(expert: ExpertProfile, request: RequestProfile) -> str:
+    until = expert.available_until.isoformat() if expert.available_until else "open-ended"
+    lag = (expert.available_from - request.start_date).days
+    when = (
+        "available by the start date" if lag <= 0 else f"available {lag} days after the start date"
+    )
+    return f"{when} ({expert.available_from.isoformat()} to {until})"
+
+
+def _seniority(expert: ExpertProfile, request: RequestProfile) -> str:
+    minimum = request.min_years_experience
+    if expert.years_experience >= minimum:
+        return f"{expert.years_experience} years (minimum {minimum})"
+    return f"{expert.years_experience} years, below the minimum of {minimum}"
+
+
+__all__ = ["SIGNALS", "Filters", "Matcher", "Weights"]

@@ -1,0 +1,127 @@
+"""The plain records the matcher takes: the app adapts its database rows to these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+
+def cefr_rank(level: str) -> int:
+    """0 for A1 … 5 for C2."""
+    return CEFR_LEVELS.index(level)
+
+
+@dataclass(frozen=True)
+class ExpertProfile:
+    """What the matcher knows of one expert.
+
+    Parameters
+    ----------
+    expert_id : int
+        The app's id of the expert; the matcher returns it with each suggestion.
+    title, summary : str
+        Professional title and CV summary (any language; profiles are mostly English).
+    skills : tuple of str
+        Skill names, normalised (lower case, single spaces).
+    areas : tuple of str
+        Core area codes; may be empty.
+    languages : dict
+        ISO 639-1 code to CEFR level, e.g. ``{"en": "C1", "fr": "B2"}``.
+    years_experience : int
+    available_from : date
+    available_until : date or None
+        None means open-ended.
+    modalities : tuple of str
+        Deployment modalities the expert accepts.
+    nationality, gender : str
+    global_south : bool
+        Whether the nationality is in the global South (for filters and outreach, not ranking).
+    """
+
+    expert_id: int
+    title: str
+    summary: str
+    skills: tuple[str, ...]
+    areas: tuple[str, ...]
+    languages: dict[str, str]
+    years_experience: int
+    available_from: date
+    available_until: date | None
+    modalities: tuple[str, ...]
+    nationality: str = ""
+    gender: str = "undisclosed"
+    global_south: bool = False
+
+
+@dataclass(frozen=True)
+class RequestProfile:
+    """What the matcher knows of one request for expertise.
+
+    ``languages`` maps ISO 639-1 codes to the minimum CEFR level required.
+    """
+
+    title: str
+    terms_of_reference: str
+    area: str
+    required_skills: tuple[str, ...]
+    languages: dict[str, str]
+    min_years_experience: int
+    start_date: date
+    duration_months: int
+    modality: str
+    request_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LanguageFit:
+    """One required language: what the request needs and what the expert holds."""
+
+    code: str
+    required: str
+    held: str | None
+
+    @property
+    def met(self) -> bool:
+        return self.held is not None and cefr_rank(self.held) >= cefr_rank(self.required)
+
+
+@dataclass
+class Suggestion:
+    """One ranked candidate with the reasons for its place.
+
+    ``components`` holds each signal's weighted contribution to ``score`` (they add up to it);
+    ``reasons`` says in words why the expert is not deployable (empty when deployable).
+    """
+
+    expert_id: int
+    rank: int
+    score: float
+    deployable: bool
+    components: dict[str, float]
+    matched_skills: list[str] = field(default_factory=list)
+    missing_skills: list[str] = field(default_factory=list)
+    languages: list[LanguageFit] = field(default_factory=list)
+    availability: str = ""
+    seniority: str = ""
+    modality: str = ""
+    area: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+    def shares(self) -> dict[str, float]:
+        """Each signal's share of the score, as fractions summing to 1 (0 if the score is 0)."""
+        total = sum(v for v in self.components.values() if v > 0)
+        if total <= 0:
+            return {k: 0.0 for k in self.components}
+        return {k: max(v, 0.0) / total for k, v in self.components.items()}
+
+
+@dataclass
+class Ranking:
+    """A request's suggestions: deployable experts first, near misses apart."""
+
+    deployable: list[Suggestion]
+    near_misses: list[Suggestion]
+    roster_size: int
+    deployable_count: int
