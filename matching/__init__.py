@@ -15,9 +15,10 @@ from matching._records import (
     RequestProfile,
     Suggestion,
 )
+from matching._semantic import SemanticSimilarity, UniversalSentenceEncoder
 from matching._text import TextSimilarity
 
-__version__ = "1.0"
+__version__ = "1.1"
 
 __all__ = [
     "CEFR_LEVELS",
@@ -29,8 +30,10 @@ __all__ = [
     "Matcher",
     "Ranking",
     "RequestProfile",
+    "SemanticSimilarity",
     "Suggestion",
     "TextSimilarity",
+    "UniversalSentenceEncoder",
     "Weights",
     "add_months",
     "deployability",

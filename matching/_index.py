@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching._records import ExpertProfile, cefr_rank
+from matching._semantic import DIMENSIONS, SemanticSimilarity
 from matching._text import TextSimilarity, expert_text
 
 OPEN_ENDED = np.iinfo(np.int32).max
@@ -33,9 +34,32 @@ class Codes:
         return self.index.get(name)
 
 
+class GrowingRows:
+    """A float32 matrix that grows by whole rows in amortised constant time (doubling)."""
+
+    def __init__(self, columns: int) -> None:
+        self._data = np.zeros((0, columns), dtype=np.float32)
+        self.rows = 0
+
+    def append(self, block: np.ndarray) -> None:
+        needed = self.rows + block.shape[0]
+        if needed > self._data.shape[0]:
+            grown = np.zeros((max(needed, 2 * self._data.shape[0], 64), self._data.shape[1]),
+                             dtype=np.float32)  # fmt: skip
+            grown[: self.rows] = self._data[: self.rows]
+            self._data = grown
+        self._data[self.rows : needed] = block
+        self.rows = needed
+
+    def view(self) -> np.ndarray:
+        return self._data[: self.rows]
+
+
 class RosterIndex:
-    def __init__(self, text: TextSimilarity) -> None:
+    def __init__(self, text: TextSimilarity, semantic: SemanticSimilarity | None = None) -> None:
         self.text = text
+        self.semantic = semantic
+        self.meaning = GrowingRows(DIMENSIONS if semantic is not None else 0)
         self.areas = Codes()
         self.modalities = Codes()
         self.languages = Codes()
@@ -60,6 +84,7 @@ class RosterIndex:
         self.skill_postings = sp.csr_matrix((0, 0), dtype=np.float32)
         # Rows [built, n): row-major side matrices.
         self.text_tail: list[sp.csr_matrix] = []
+        self._tail_matrix: sp.csr_matrix | None = None
         self.skill_tail: list[set[int]] = []
 
     def __len__(self) -> int:
@@ -73,9 +98,11 @@ class RosterIndex:
 
     def build(self, profiles: Sequence[ExpertProfile]) -> None:
         """Index ``profiles`` from scratch (the text model must already be fitted)."""
-        self.__init__(self.text)  # type: ignore[misc]
+        self.__init__(self.text, self.semantic)  # type: ignore[misc]
         self._append_attributes(profiles)
         self._rebuild_postings()
+        if self.semantic is not None:
+            self.meaning.append(self.semantic.profile_vectors(profiles))
 
     def _append_attributes(self, profiles: Sequence[ExpertProfile]) -> None:
         start = self.rows
@@ -157,6 +184,7 @@ class RosterIndex:
         self.skill_postings = sp.csr_matrix(skills.T)
         self.built = self.rows
         self.text_tail = []
+        self._tail_matrix = None
         self.skill_tail = []
 
     # ---- changing one expert -------------------------------------------------------------
@@ -165,7 +193,10 @@ class RosterIndex:
         """Add or replace one expert without rebuilding the index."""
         self._append_attributes([profile])
         self.text_tail.append(self.text.transform([expert_text(profile)]))
+        self._tail_matrix = None
         self.skill_tail.append({self.skills(s) for s in profile.skills})
+        if self.semantic is not None:
+            self.meaning.append(self.semantic.profile_vectors([profile]))
 
     def remove(self, expert_id: int) -> bool:
         row = self.row_of.pop(expert_id, None)
@@ -189,8 +220,16 @@ class RosterIndex:
             vals = query.data[query.indices < self.text_postings.shape[0]]
             scores[: self.built] = self.text_postings[cols].T.dot(vals)
         if self.text_tail:
-            tail = sp.vstack(self.text_tail).tocsr()
-            scores[self.built :] = tail.dot(query.T).toarray().ravel()
+            if self._tail_matrix is None:
+                self._tail_matrix = sp.vstack(self.text_tail).tocsr()
+            scores[self.built :] = self._tail_matrix.dot(query.T).toarray().ravel()
+        return scores
+
+    def meaning_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine of the request's vector with every row's profile vector."""
+        if self.semantic is None or self.rows == 0:
+            return np.zeros(self.rows, dtype=np.float32)
+        scores: np.ndarray = self.meaning.view() @ vector
         return scores
 
     def skill_counts(self, skill_names: Sequence[str]) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from matching._deployability import deployability, latest_start, required_until
+from matching._deployability import deployability, deployable_rows
 from matching._index import RosterIndex
 from matching._records import (
     ExpertProfile,
@@ -18,9 +18,12 @@ from matching._records import (
     Suggestion,
     cefr_rank,
 )
+from matching._semantic import SemanticSimilarity
 from matching._text import TextSimilarity, expert_text, request_text
 
-SIGNALS = ("text", "skills", "area", "seniority", "modality", "languages", "availability")
+SIGNALS = (
+    "text", "meaning", "skills", "area", "seniority", "modality", "languages", "availability",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,12 @@ class Weights:
     """How much each signal counts. Each signal is in [0, 1]; the score is their weighted sum.
 
     text
-        Cosine similarity of request and profile text, divided by the best cosine on the roster
-        for this request (so the closest profile gets 1).
+        Cosine similarity of the TF-IDF word vectors of request and profile text, divided by
+        the best on the roster for this request (so the closest profile gets 1).
+    meaning
+        Cosine similarity in the multilingual sentence encoder's space (``SemanticSimilarity``),
+        negative values as 0, divided by the best on the roster; it is what lets a French terms
+        of reference find English profiles.
     skills
         Share of the request's required skills the expert holds (0 when none are required).
     area
@@ -45,7 +52,8 @@ class Weights:
         1 when available by the start date, falling to 0 at 60 days after it.
     """
 
-    text: float = 0.40
+    text: float = 0.16
+    meaning: float = 0.24
     skills: float = 0.20
     area: float = 0.15
     seniority: float = 0.12
@@ -77,7 +85,10 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
     weights : Weights
         The signals' weights (see ``Weights``).
     text : TextSimilarity or None
-        The text model; a default ``TextSimilarity()`` when None.
+        The lexical text model; a default ``TextSimilarity()`` when None.
+    semantic : SemanticSimilarity or None
+        The multilingual model; a default ``SemanticSimilarity()`` when None. Not loaded at all
+        when the ``meaning`` weight is 0.
 
     Attributes
     ----------
@@ -85,9 +96,15 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         The fitted roster.
     """
 
-    def __init__(self, weights: Weights | None = None, text: TextSimilarity | None = None) -> None:
+    def __init__(
+        self,
+        weights: Weights | None = None,
+        text: TextSimilarity | None = None,
+        semantic: SemanticSimilarity | None = None,
+    ) -> None:
         self.weights = weights
         self.text = text
+        self.semantic = semantic
 
     # ---- fitting and keeping current ----------------------------------------------------
 
@@ -98,7 +115,11 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         text.fit([expert_text(p) for p in profiles] or [""])
         self.text_ = text
         self.weights_ = self.weights if self.weights is not None else Weights()
-        self.index_ = RosterIndex(text)
+        self.semantic_: SemanticSimilarity | None = None
+        if self.weights_.meaning > 0:
+            semantic = self.semantic if self.semantic is not None else SemanticSimilarity()
+            self.semantic_ = semantic.fit(profiles)
+        self.index_ = RosterIndex(text, self.semantic_)
         self.index_.build(profiles)
         return self
 
@@ -126,6 +147,11 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         text = index.text_scores(query)
         best = float(text[index.alive].max()) if index.alive.any() else 0.0
         text = text / best if best > 0 else text
+        meaning = np.zeros(index.rows, dtype=np.float32)
+        if self.semantic_ is not None:
+            meaning = np.maximum(index.meaning_scores(self.semantic_.request_vector(request)), 0)
+            best = float(meaning[index.alive].max()) if index.alive.any() else 0.0
+            meaning = meaning / best if best > 0 else meaning
         required = tuple(dict.fromkeys(request.required_skills))
         skills = (
             index.skill_counts(required) / len(required)
@@ -162,29 +188,28 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                 )
                 need = float(cefr_rank(level))
                 reach += np.clip(1.0 - (need - held) / (need + 1.0), 0.0, 1.0)
-            languages = reach / len(request.languages)
+            languages = (reach / len(request.languages)).astype(np.float32)
         start = request.start_date.toordinal()
         availability = np.clip(
             1.0 - np.maximum(index.available_from - start, 0) / 60.0, 0.0, 1.0
         ).astype(np.float32)
         return {
-            "text": text, "skills": skills, "area": area, "seniority": seniority,
+            "text": text, "meaning": meaning, "skills": skills, "area": area,
+            "seniority": seniority,
             "modality": modality, "languages": languages, "availability": availability,
         }  # fmt: skip
 
     def deployable_mask(self, request: RequestProfile) -> np.ndarray:
-        """The deployability rule (``matching.deployability``) for every row at once."""
+        """Deployability (``matching.deployability``'s rule) of every row, alive rows only."""
         check_is_fitted(self, "index_")
         index = self.index_
-        ok = index.alive.copy()
-        for code, level in request.languages.items():
+
+        def level_column(code: str) -> np.ndarray | None:
             column = index.languages.get(code)
-            if column is None:
-                return np.zeros(index.rows, dtype=bool)
-            ok &= index.levels[:, column] >= cefr_rank(level)
-        ok &= index.available_from <= latest_start(request).toordinal()
-        ok &= index.available_until >= required_until(request).toordinal()
-        return ok
+            return None if column is None else index.levels[:, column]
+
+        rows = deployable_rows(request, level_column, index.available_from, index.available_until)
+        return rows & index.alive
 
     def filter_mask(self, filters: Filters | None) -> np.ndarray:
         index = self.index_

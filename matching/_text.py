@@ -20,6 +20,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from matching._records import ExpertProfile, RequestProfile
 
+SMALL_ROSTER = 100
+
 
 def expert_text(expert: ExpertProfile) -> str:
     """The text of a profile: the title counts twice, then summary and skills."""
@@ -39,14 +41,18 @@ def request_text(request: RequestProfile) -> str:
 
 
 class TextSimilarity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """TF-IDF of word n-grams and character n-grams, each L2-normalised, weighted and joined.
+    """TF-IDF of word n-grams (and optionally character n-grams), L2-normalised and joined.
+
+    Character n-grams help across inflections and related languages but cost much time to fit
+    on a large roster; the multilingual ``SemanticSimilarity`` now carries cross-language
+    matching, so they are off by default.
 
     Parameters
     ----------
     word_weight, char_weight : float
         Relative weights of the word and character parts in the joined vector.
-    char_ngram_range : tuple of int
-        Character n-gram sizes (within word boundaries).
+    char_ngram_range : tuple of int or None
+        Character n-gram sizes (within word boundaries); None leaves them out.
     max_df : float
         Terms in more than this share of profiles are dropped (they tell profiles apart poorly
         and make every query touch every profile).
@@ -56,7 +62,7 @@ class TextSimilarity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self,
         word_weight: float = 1.0,
         char_weight: float = 1.0,
-        char_ngram_range: tuple[int, int] = (3, 5),
+        char_ngram_range: tuple[int, int] | None = None,
         max_df: float = 0.5,
     ) -> None:
         self.word_weight = word_weight
@@ -65,35 +71,46 @@ class TextSimilarity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.max_df = max_df
 
     def fit(self, texts: Iterable[str], y: object = None) -> TextSimilarity:
-        self.union_ = FeatureUnion(
-            [
-                (
-                    "words",
-                    TfidfVectorizer(
-                        ngram_range=(1, 2),
-                        sublinear_tf=True,
-                        min_df=1,
-                        max_df=self.max_df,
-                        strip_accents="unicode",
-                        dtype=np.float32,
-                    ),
+        texts = list(texts)
+        # Document-frequency pruning means something only on a real roster; a handful of
+        # profiles (a new deployment, a test) keeps every term.
+        large = len(texts) >= SMALL_ROSTER
+        max_df = self.max_df if large else 1.0
+        # A placeholder keeps the vocabulary non-empty when profiles have no text at all.
+        texts = texts + ["civcap"]
+        parts: list[tuple[str, TfidfVectorizer]] = [
+            (
+                "words",
+                TfidfVectorizer(
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                    min_df=1,
+                    max_df=max_df,
+                    strip_accents="unicode",
+                    dtype=np.float32,
                 ),
+            )
+        ]
+        if self.char_ngram_range is not None:
+            parts.append(
                 (
                     "chars",
                     TfidfVectorizer(
                         analyzer="char_wb",
                         ngram_range=self.char_ngram_range,
                         sublinear_tf=True,
-                        min_df=2,
-                        max_df=self.max_df,
+                        min_df=2 if large else 1,
+                        max_df=max_df,
                         strip_accents="unicode",
                         dtype=np.float32,
                     ),
-                ),
-            ],
-            transformer_weights={"words": self.word_weight, "chars": self.char_weight},
+                )
+            )
+        weights = {"words": self.word_weight, "chars": self.char_weight}
+        self.union_ = FeatureUnion(
+            parts, transformer_weights={name: weights[name] for name, _ in parts}
         )
-        self.union_.fit(list(texts))
+        self.union_.fit(texts)
         return self
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:

