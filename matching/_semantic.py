@@ -115,4 +115,5 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
             [request.title + ".", request.terms_of_reference, "; ".join(request.required_skills)]
         ).split()
         vectors: np.ndarray = self.encoder_.encode([" ".join(words[: self.max_query_words])])
-        return vectors[0]
+        first: np.ndarray = vectors[0]
+        return first

@@ -50,7 +50,8 @@ def test_every_required_language_must_be_met():
 
 def test_available_on_day_30_after_start_but_not_day_31():
     start = date(2027, 3, 1)
-    assert deployability(expert(available_from=date(2027, 3, 31)), request(start_date=start)).deployable
+    on_day_30 = expert(available_from=date(2027, 3, 31))
+    assert deployability(on_day_30, request(start_date=start)).deployable
     late = deployability(expert(available_from=date(2027, 4, 1)), request(start_date=start))
     assert not late.deployable
     assert "after 2027-03-31" in late.reasons[0]
