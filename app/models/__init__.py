@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus
 from app.models.organisation import Organisation, OrganisationKind
 from app.models.request import ExpertiseRequest, RequestLanguage, RequestStatus
+from app.models.suggestion import SuggestionEntry, SuggestionRun
 from app.models.taxonomy import CoreArea, Skill
 from app.models.user import Role, User
 
@@ -20,5 +21,7 @@ __all__ = [
     "RequestStatus",
     "Role",
     "Skill",
+    "SuggestionEntry",
+    "SuggestionRun",
     "User",
 ]
