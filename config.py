@@ -83,4 +83,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "PAGE_SIZE": int(env.get("CIVCAP_PAGE_SIZE", "50")),
         "CONSENT_VERSION": env.get("CIVCAP_CONSENT_VERSION", "2026-11"),
+        # A worker rebuilds its matching index in a background thread while the old one serves;
+        # tests rebuild in place, so that what they assert is what the next request sees.
+        "MATCHING_REBUILD_IN_BACKGROUND": name != "testing",
     }

@@ -62,8 +62,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 def empty_database() -> None:
-    """Delete every row but the seeded taxonomy, children before parents."""
-    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "core_areas"]
+    """Delete every row but what the migrations seed, children before parents."""
+    seeded = {"core_areas", "matching_state"}
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in seeded]
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus
+from app.models.matching_state import MatchingState
 from app.models.organisation import Organisation, OrganisationKind
 from app.models.request import ExpertiseRequest, RequestLanguage, RequestStatus
 from app.models.suggestion import SuggestionEntry, SuggestionRun
@@ -15,6 +16,7 @@ __all__ = [
     "ExpertLanguage",
     "ExpertStatus",
     "ExpertiseRequest",
+    "MatchingState",
     "Organisation",
     "OrganisationKind",
     "RequestLanguage",

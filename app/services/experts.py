@@ -202,3 +202,9 @@ def update(
     audit.record("expert.updated", "expert", expert.id, actor=actor, before=before, after=after)
     commit_or_conflict("expert")
     return expert
+
+
+def touch(expert: Expert) -> None:
+    """Save a change made outside ``apply`` (status, consent) so every index sees it."""
+    expert.updated_at = datetime.now(UTC)
+    db.session.commit()

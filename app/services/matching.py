@@ -2,9 +2,11 @@
 
 The index is derived state. Every web worker (and command) builds its own from the database the
 first time it is needed, then keeps it current by checking a watermark before each ranking: the
-latest ``experts.updated_at`` and the number of experts. Experts changed since the last check
-are re-read and upserted one by one (no refit); a drop in the count, which only a deletion
-explains, rebuilds the index. ``civcap reindex`` rebuilds it on purpose.
+latest ``experts.updated_at``, the number of experts and the index generation. Experts changed
+since the last check are re-read and upserted one by one (no refit). The whole index is
+rebuilt — in a background thread, while the old one keeps serving — when ``civcap reindex``
+raises the generation, when the count drops (only a deletion explains that), or when upserts
+reach a quarter of the roster (their new words are not in the fitted vocabulary).
 
 Only experts who can be suggested are indexed: status ``active`` with consent recorded.
 """
@@ -15,14 +17,22 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 import matching
 from app.extensions import db
-from app.models import Expert, ExpertiseRequest, ExpertLanguage, ExpertStatus, Skill
+from app.models import (
+    Expert,
+    ExpertiseRequest,
+    ExpertLanguage,
+    ExpertStatus,
+    MatchingState,
+    Skill,
+)
 from app.models.expert import ExpertModality, expert_areas, expert_skills
 from app.reference import countries
 from matching import ExpertProfile, Filters, Matcher, Ranking, RequestProfile
@@ -136,43 +146,82 @@ def request_profile(request: ExpertiseRequest) -> RequestProfile:
 class Watermark:
     latest: datetime | None
     count: int
+    generation: int = 0
 
 
 def watermark() -> Watermark:
     latest, count = db.session.execute(
         sa.select(sa.func.max(Expert.updated_at), sa.func.count(Expert.id))
     ).one()
-    return Watermark(latest, int(count))
+    generation = db.session.scalar(sa.select(MatchingState.generation).where(MatchingState.id == 1))
+    return Watermark(latest, int(count), int(generation or 0))
+
+
+def request_reindex(requested_by: str) -> int:
+    """Ask every worker to rebuild its index; returns the new generation."""
+    state = db.session.get(MatchingState, 1)
+    if state is None:
+        state = MatchingState(id=1, generation=0)
+        db.session.add(state)
+    state.generation += 1
+    state.requested_at = datetime.now(UTC)
+    state.requested_by = requested_by
+    db.session.commit()
+    return state.generation
 
 
 class RosterIndex:
     """One worker's matcher over one database, kept current by the watermark."""
+
+    DRIFT = 0.25  # rebuild once upserts reach this share of the roster
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.matcher: Matcher | None = None
         self.seen = Watermark(None, 0)
         self.upserts_since_build = 0
+        self.rebuilding: threading.Thread | None = None
 
     def rebuild(self) -> Matcher:
-        with self.lock:
-            return self._rebuild()
-
-    def _rebuild(self) -> Matcher:
+        """Build from the database now, in this thread."""
         mark = watermark()
         profiles, _ = load_profiles()
-        self.matcher = Matcher().fit(profiles)
-        self.seen = mark
-        self.upserts_since_build = 0
-        return self.matcher
+        fresh = Matcher().fit(profiles)
+        with self.lock:
+            self.matcher, self.seen, self.upserts_since_build = fresh, mark, 0
+        return fresh
+
+    def _needs_rebuild(self, mark: Watermark) -> bool:
+        assert self.matcher is not None
+        return (
+            mark.generation != self.seen.generation
+            or mark.count < self.seen.count
+            or self.upserts_since_build > max(50, self.DRIFT * len(self.matcher))
+        )
+
+    def _rebuild_in_background(self) -> None:
+        if self.rebuilding is not None and self.rebuilding.is_alive():
+            return
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        def work() -> None:
+            with app.app_context():
+                self.rebuild()
+
+        self.rebuilding = threading.Thread(target=work, name="civcap-reindex", daemon=True)
+        self.rebuilding.start()
 
     def current(self) -> Matcher:
         """The matcher, brought up to date with the database first."""
+        mark = watermark()
+        if self.matcher is None:
+            return self.rebuild()
+        if self._needs_rebuild(mark):
+            if not current_app.config.get("MATCHING_REBUILD_IN_BACKGROUND", True):
+                return self.rebuild()
+            self._rebuild_in_background()
         with self.lock:
-            mark = watermark()
-            if self.matcher is None or mark.count < self.seen.count:
-                return self._rebuild()
-            if mark != self.seen and mark.latest is not None:
+            if (mark.latest, mark.count) != (self.seen.latest, self.seen.count) and mark.latest:
                 since = self.seen.latest or mark.latest
                 profiles, gone = load_profiles(changed_since=since)
                 for profile in profiles:
@@ -180,7 +229,7 @@ class RosterIndex:
                 for expert_id in gone:
                     self.matcher.remove(expert_id)
                 self.upserts_since_build += len(profiles)
-                self.seen = mark
+                self.seen = Watermark(mark.latest, mark.count, self.seen.generation)
             return self.matcher
 
 
