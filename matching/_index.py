@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching._records import ExpertProfile, cefr_rank
-from matching._semantic import DIMENSIONS, SemanticSimilarity
+from matching._semantic import SemanticSimilarity
 from matching._text import TextSimilarity, expert_text
 
 OPEN_ENDED = np.iinfo(np.int32).max
@@ -42,10 +42,14 @@ class GrowingRows:
         self.rows = 0
 
     def append(self, block: np.ndarray) -> None:
+        if self.rows == 0 and block.dtype == np.float32 and block.flags.c_contiguous:
+            self._data, self.rows = block, block.shape[0]  # adopt, do not copy
+            return
         needed = self.rows + block.shape[0]
         if needed > self._data.shape[0]:
-            grown = np.zeros((max(needed, 2 * self._data.shape[0], 64), self._data.shape[1]),
-                             dtype=np.float32)  # fmt: skip
+            # Grow by an eighth: doubling a 100,000-row matrix would double its memory.
+            capacity = max(needed, self._data.shape[0] + self._data.shape[0] // 8, 64)
+            grown = np.zeros((capacity, self._data.shape[1]), dtype=np.float32)
             grown[: self.rows] = self._data[: self.rows]
             self._data = grown
         self._data[self.rows : needed] = block
@@ -59,7 +63,7 @@ class RosterIndex:
     def __init__(self, text: TextSimilarity, semantic: SemanticSimilarity | None = None) -> None:
         self.text = text
         self.semantic = semantic
-        self.meaning = GrowingRows(DIMENSIONS if semantic is not None else 0)
+        self.meaning = GrowingRows(semantic.output_dimensions if semantic is not None else 0)
         self.areas = Codes()
         self.modalities = Codes()
         self.languages = Codes()
@@ -80,7 +84,7 @@ class RosterIndex:
         self.levels = np.full((0, 0), -1, dtype=np.int8)
         # Text and skills of rows [0, built): term-major (postings) for fast query scoring.
         self.built = 0
-        self.text_postings = sp.csr_matrix((0, 0), dtype=np.float32)
+        self.text_columns = sp.csc_matrix((0, 0), dtype=np.float32)
         self.skill_postings = sp.csr_matrix((0, 0), dtype=np.float32)
         # Rows [built, n): row-major side matrices.
         self.text_tail: list[sp.csr_matrix] = []
@@ -96,11 +100,16 @@ class RosterIndex:
 
     # ---- building ------------------------------------------------------------------------
 
-    def build(self, profiles: Sequence[ExpertProfile]) -> None:
-        """Index ``profiles`` from scratch (the text model must already be fitted)."""
+    def build(
+        self, profiles: Sequence[ExpertProfile], text_matrix: sp.csr_matrix | None = None
+    ) -> None:
+        """Index ``profiles`` from scratch (the text model must already be fitted).
+
+        ``text_matrix`` is the profiles' text rows when the caller has them already.
+        """
         self.__init__(self.text, self.semantic)  # type: ignore[misc]
         self._append_attributes(profiles)
-        self._rebuild_postings()
+        self._rebuild_postings(text_matrix)
         if self.semantic is not None:
             self.meaning.append(self.semantic.profile_vectors(profiles))
 
@@ -168,10 +177,11 @@ class RosterIndex:
             [self.global_south, np.array([p.global_south for p in profiles], dtype=bool)]
         )
 
-    def _rebuild_postings(self) -> None:
-        texts = [expert_text(p) for p in self.profiles]
-        matrix = self.text.transform(texts) if texts else sp.csr_matrix((0, 0), dtype=np.float32)
-        self.text_postings = sp.csr_matrix(matrix.T, dtype=np.float32)
+    def _rebuild_postings(self, matrix: sp.spmatrix | None = None) -> None:
+        if matrix is None or matrix.shape[0] != self.rows:
+            matrix = self.text.transform([expert_text(p) for p in self.profiles])
+        # Column-major: a query reads only the columns of its own terms.
+        self.text_columns = sp.csc_matrix(matrix, dtype=np.float32)
         rows, cols = [], []
         for row, profile in enumerate(self.profiles):
             for skill in set(profile.skills):
@@ -216,9 +226,9 @@ class RosterIndex:
         """Cosine of ``query`` (one unit row) with every row."""
         scores = np.zeros(self.rows, dtype=np.float32)
         if self.built and query.nnz:
-            cols = query.indices[query.indices < self.text_postings.shape[0]]
-            vals = query.data[query.indices < self.text_postings.shape[0]]
-            scores[: self.built] = self.text_postings[cols].T.dot(vals)
+            known = query.indices < self.text_columns.shape[1]
+            columns = self.text_columns[:, query.indices[known]]
+            scores[: self.built] = columns.dot(query.data[known])
         if self.text_tail:
             if self._tail_matrix is None:
                 self._tail_matrix = sp.vstack(self.text_tail).tocsr()

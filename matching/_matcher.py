@@ -112,7 +112,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         """Learn the text vocabulary from the roster and index every profile."""
         profiles = list(profiles)
         text = self.text if self.text is not None else TextSimilarity()
-        text.fit([expert_text(p) for p in profiles] or [""])
+        matrix = text.fit_transform((expert_text(p) for p in profiles), format="csc")
         self.text_ = text
         self.weights_ = self.weights if self.weights is not None else Weights()
         self.semantic_: SemanticSimilarity | None = None
@@ -120,7 +120,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             semantic = self.semantic if self.semantic is not None else SemanticSimilarity()
             self.semantic_ = semantic.fit(profiles)
         self.index_ = RosterIndex(text, self.semantic_)
-        self.index_.build(profiles)
+        self.index_.build(profiles, text_matrix=matrix)
         return self
 
     def upsert(self, profile: ExpertProfile) -> None:

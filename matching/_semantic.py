@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
+from sklearn.decomposition import TruncatedSVD
 
 from matching._records import ExpertProfile, RequestProfile
 
@@ -69,19 +71,41 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         How many skills the title counts for in a profile's mean vector.
     max_query_words : int
         Words of the request text that are encoded (the encoder's cost grows with length).
+    dimensions : int or None
+        Vectors are projected on the roster phrases' top singular directions (a truncated SVD
+        without centring, which keeps dot products) to this many dimensions: half the memory
+        and time of scoring 100,000 profiles. None keeps all 512 (also used when the roster
+        has fewer distinct phrases than this).
     """
 
     def __init__(
-        self, encoder: Encoder | None = None, title_weight: float = 2.0, max_query_words: int = 120
+        self,
+        encoder: Encoder | None = None,
+        title_weight: float = 2.0,
+        max_query_words: int = 120,
+        dimensions: int | None = 256,
     ) -> None:
         self.encoder = encoder
         self.title_weight = title_weight
         self.max_query_words = max_query_words
+        self.dimensions = dimensions
+
+    @property
+    def output_dimensions(self) -> int:
+        projection = getattr(self, "projection_", None)
+        return DIMENSIONS if projection is None else int(projection.shape[1])
 
     def fit(self, profiles: Sequence[ExpertProfile], y: object = None) -> SemanticSimilarity:
         self.encoder_ = self.encoder if self.encoder is not None else UniversalSentenceEncoder()
         self.phrases_: dict[str, np.ndarray] = {}
+        self._matrix: np.ndarray | None = None
+        self.projection_: np.ndarray | None = None
         self._learn(phrase for p in profiles for phrase in self._phrases(p))
+        if self.dimensions is not None and len(self.phrases_) > 2 * self.dimensions:
+            svd = TruncatedSVD(n_components=self.dimensions, random_state=0)
+            svd.fit(self._phrase_matrix(raw=True))
+            self.projection_ = svd.components_.T.astype(np.float32)
+            self._matrix = None
         return self
 
     @staticmethod
@@ -97,23 +121,59 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
     def profile_vectors(self, profiles: Sequence[ExpertProfile]) -> np.ndarray:
         """One unit row per profile (zero for a profile with no title and no skills)."""
         self._learn(phrase for p in profiles for phrase in self._phrases(p))
-        out = np.zeros((len(profiles), DIMENSIONS), dtype=np.float32)
+        # profiles x phrases weights, times phrases x dimensions: one sparse product.
+        column = {phrase: i for i, phrase in enumerate(self.phrases_)}
+        rows, cols, weights = [], [], []
         for row, profile in enumerate(profiles):
             title = profile.title.strip().lower()
-            total = np.zeros(DIMENSIONS, dtype=np.float32)
             if title:
-                total += self.title_weight * self.phrases_[title]
+                rows.append(row)
+                cols.append(column[title])
+                weights.append(self.title_weight)
             for skill in profile.skills:
-                total += self.phrases_[skill]
-            norm = float(np.linalg.norm(total))
-            if norm > 0:
-                out[row] = total / norm
-        return out
+                rows.append(row)
+                cols.append(column[skill])
+                weights.append(1.0)
+        mix = sp.csr_matrix(
+            (np.asarray(weights, dtype=np.float32), (rows, cols)),
+            shape=(len(profiles), len(column)),
+        )
+        vectors: np.ndarray = np.asarray(mix @ self._phrase_matrix(), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        vectors /= norms
+        return vectors
+
+    def _phrase_matrix(self, raw: bool = False) -> np.ndarray:
+        """Phrase vectors, one row per phrase in ``phrases_`` order (projected unless raw).
+
+        Kept between calls and extended with the phrases learnt since: an upsert must not
+        restack the whole vocabulary.
+        """
+        if raw:
+            return self._stack(list(self.phrases_.values()))
+        known = 0 if self._matrix is None else self._matrix.shape[0]
+        if self._matrix is None or known != len(self.phrases_):
+            new = self._stack(list(self.phrases_.values())[known:])
+            if self.projection_ is not None:
+                new = new @ self.projection_
+            self._matrix = new if self._matrix is None else np.vstack([self._matrix, new])
+        return self._matrix
+
+    @staticmethod
+    def _stack(vectors: list[np.ndarray]) -> np.ndarray:
+        if not vectors:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.vstack(vectors).astype(np.float32)
 
     def request_vector(self, request: RequestProfile) -> np.ndarray:
         words = " ".join(
             [request.title + ".", request.terms_of_reference, "; ".join(request.required_skills)]
         ).split()
         vectors: np.ndarray = self.encoder_.encode([" ".join(words[: self.max_query_words])])
-        first: np.ndarray = vectors[0]
-        return first
+        vector: np.ndarray = vectors[0]
+        if self.projection_ is not None:
+            vector = vector @ self.projection_
+            norm = float(np.linalg.norm(vector))
+            vector = vector / norm if norm > 0 else vector
+        return vector

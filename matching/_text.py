@@ -1,26 +1,24 @@
-"""Text similarity between requests and expert profiles.
+"""Lexical text similarity between requests and expert profiles: the words they share.
 
-Profiles are mostly English; terms of reference arrive in English, French, Spanish, Arabic and
-other languages. The text signal is the cosine similarity of TF-IDF vectors that combine word
-uni/bigrams with character n-grams inside word boundaries: character n-grams match across
-inflections and across languages sharing Latin roots (e.g. *administrateur*/*administrator*,
-*judiciaire*/*judicial*), which lets a French terms of reference find English profiles.
+Cross-language matching is the job of ``SemanticSimilarity``; this signal rewards the exact
+vocabulary of a field (skills, titles, terms of art) when request and profile share a language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from matching._records import ExpertProfile, RequestProfile
 
 SMALL_ROSTER = 100
+COUNT_CHUNK = 4096
 
 
 def expert_text(expert: ExpertProfile) -> str:
@@ -41,82 +39,88 @@ def request_text(request: RequestProfile) -> str:
 
 
 class TextSimilarity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """TF-IDF of word n-grams (and optionally character n-grams), L2-normalised and joined.
+    """TF-IDF of hashed word uni- and bigrams, sublinear term frequency, rows of unit length.
 
-    Character n-grams help across inflections and related languages but cost much time to fit
-    on a large roster; the multilingual ``SemanticSimilarity`` now carries cross-language
-    matching, so they are off by default.
+    Hashing keeps no vocabulary: a roster of 100,000 profiles is counted in one pass with
+    little memory, and a profile added later has all its words counted (a vocabulary fitted
+    once would silently drop the new ones). Only the document frequencies are learnt by
+    ``fit``; terms found in more than ``max_df`` of the profiles are dropped (they tell
+    profiles apart poorly and make every query touch every profile).
 
     Parameters
     ----------
-    word_weight, char_weight : float
-        Relative weights of the word and character parts in the joined vector.
-    char_ngram_range : tuple of int or None
-        Character n-gram sizes (within word boundaries); None leaves them out.
+    n_features : int
+        Size of the hashed feature space (collisions are negligible at 2**20).
     max_df : float
-        Terms in more than this share of profiles are dropped (they tell profiles apart poorly
-        and make every query touch every profile).
+        Share of profiles above which a term is ignored (only on rosters of 100 or more).
     """
 
-    def __init__(
-        self,
-        word_weight: float = 1.0,
-        char_weight: float = 1.0,
-        char_ngram_range: tuple[int, int] | None = None,
-        max_df: float = 0.5,
-    ) -> None:
-        self.word_weight = word_weight
-        self.char_weight = char_weight
-        self.char_ngram_range = char_ngram_range
+    def __init__(self, n_features: int = 2**20, max_df: float = 0.5) -> None:
+        self.n_features = n_features
         self.max_df = max_df
 
+    def _count_chunks(self, texts: Iterable[str]) -> list[sp.csr_matrix]:
+        # Chunk by chunk: neither all texts nor all their token indices are held at once.
+        chunks = []
+        iterator = iter(texts)
+        while chunk := list(islice(iterator, COUNT_CHUNK)):
+            chunks.append(sp.csr_matrix(self.hasher_.transform(chunk), dtype=np.float32))
+        return chunks
+
     def fit(self, texts: Iterable[str], y: object = None) -> TextSimilarity:
-        texts = list(texts)
-        # Document-frequency pruning means something only on a real roster; a handful of
-        # profiles (a new deployment, a test) keeps every term.
-        large = len(texts) >= SMALL_ROSTER
-        max_df = self.max_df if large else 1.0
-        # A placeholder keeps the vocabulary non-empty when profiles have no text at all.
-        texts = texts + ["civcap"]
-        parts: list[tuple[str, TfidfVectorizer]] = [
-            (
-                "words",
-                TfidfVectorizer(
-                    ngram_range=(1, 2),
-                    sublinear_tf=True,
-                    min_df=1,
-                    max_df=max_df,
-                    strip_accents="unicode",
-                    dtype=np.float32,
-                ),
-            )
-        ]
-        if self.char_ngram_range is not None:
-            parts.append(
-                (
-                    "chars",
-                    TfidfVectorizer(
-                        analyzer="char_wb",
-                        ngram_range=self.char_ngram_range,
-                        sublinear_tf=True,
-                        min_df=2 if large else 1,
-                        max_df=max_df,
-                        strip_accents="unicode",
-                        dtype=np.float32,
-                    ),
-                )
-            )
-        weights = {"words": self.word_weight, "chars": self.char_weight}
-        self.union_ = FeatureUnion(
-            parts, transformer_weights={name: weights[name] for name, _ in parts}
-        )
-        self.union_.fit(texts)
+        self.fit_transform(texts)
         return self
+
+    def fit_transform(
+        self, texts: Iterable[str], y: object = None, format: str = "csr"
+    ) -> sp.spmatrix:
+        """Learn document frequencies and return the profiles' rows, counting the text once.
+
+        ``format="csc"`` returns the matrix column-major, as the roster index stores it,
+        without a second copy of a large roster's matrix.
+        """
+        self.hasher_ = HashingVectorizer(
+            n_features=self.n_features,
+            ngram_range=(1, 2),
+            strip_accents="unicode",
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
+        chunks = self._count_chunks(texts)
+        n = max(sum(c.shape[0] for c in chunks), 1)
+        df = np.zeros(self.n_features, dtype=np.int64)
+        for chunk in chunks:
+            df += np.bincount(chunk.indices, minlength=self.n_features)
+        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        if n >= SMALL_ROSTER:
+            idf[df > self.max_df * n] = 0.0
+        self.idf_ = idf
+        for chunk in chunks:
+            self._weigh(chunk)
+        return self._stack(chunks, format)
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Counts to unit-length TF-IDF rows, in place (a roster's matrix is not copied)."""
+        data = counts.data
+        np.log(data, out=data)
+        data += 1.0
+        data *= self.idf_[counts.indices]
+        counts.eliminate_zeros()
+        lengths = np.diff(counts.indptr)
+        squares = np.add.reduceat(counts.data**2, counts.indptr[:-1][lengths > 0])
+        norms = np.ones(counts.shape[0], dtype=np.float32)
+        norms[lengths > 0] = np.sqrt(squares)
+        counts.data /= np.repeat(norms, lengths)
+        return counts
+
+    def _stack(self, chunks: list[sp.csr_matrix], format: str) -> sp.spmatrix:
+        if not chunks:
+            return sp.csr_matrix((0, self.n_features), dtype=np.float32).asformat(format)
+        return sp.vstack(chunks, format=format, dtype=np.float32)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows of unit length (so that a dot product is a cosine)."""
-        check_is_fitted(self, "union_")
-        matrix = sp.csr_matrix(self.union_.transform(list(texts)), dtype=np.float32)
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms).dot(matrix), dtype=np.float32)
+        check_is_fitted(self, "idf_")
+        chunks = [self._weigh(chunk) for chunk in self._count_chunks(texts)]
+        return self._stack(chunks, "csr")
