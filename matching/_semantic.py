@@ -140,9 +140,10 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
             shape=(len(profiles), len(column)),
         )
         vectors: np.ndarray = np.asarray(mix @ self._phrase_matrix(), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        # Row norms without a squared copy of the whole matrix.
+        norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))
         norms[norms == 0] = 1.0
-        vectors /= norms
+        vectors /= norms[:, None]
         return vectors
 
     def _phrase_matrix(self, raw: bool = False) -> np.ndarray:
