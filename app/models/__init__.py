@@ -1,6 +1,7 @@
 """civcap's data model. Import models from here: ``from app.models import Expert``."""
 
 from app.models.audit import AuditEvent
+from app.models.candidate import Candidate, CandidateState, DismissReason
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus
 from app.models.matching_state import MatchingState
 from app.models.organisation import Organisation, OrganisationKind
@@ -11,7 +12,10 @@ from app.models.user import Role, User
 
 __all__ = [
     "AuditEvent",
+    "Candidate",
+    "CandidateState",
     "CoreArea",
+    "DismissReason",
     "Expert",
     "ExpertLanguage",
     "ExpertStatus",

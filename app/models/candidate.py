@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import utcnow
+from app.models.expert import Expert
+from app.models.organisation import Organisation
+from app.models.request import ExpertiseRequest
+from app.models.user import User
+
+
+class CandidateState(enum.StrEnum):
+    """The candidate workflow of DESIGN.md, one row per request x expert."""
+
+    SUGGESTED = "suggested"
+    SHORTLISTED = "shortlisted"
+    DISMISSED = "dismissed"
+    CONSULTATION = "consultation"
+    RELEASED = "released"
+    NOT_RELEASED = "not_released"
+    INTERVIEW = "interview"
+    RECOMMENDED = "recommended"
+    SELECTED = "selected"
+    DEPLOYED = "deployed"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class DismissReason(enum.StrEnum):
+    """Why HR dismissed a candidate: codes a later learning step can use."""
+
+    NOT_RELEVANT = "not_relevant"
+    SENIORITY = "seniority"
+    LANGUAGE = "language"
+    AVAILABILITY = "availability"
+    MODALITY = "modality"
+    OTHER = "other"
+
+
+class Candidate(db.Model):
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("requests.id"), index=True)
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("experts.id"), index=True)
+    state: Mapped[CandidateState] = mapped_column(
+        sa.Enum(CandidateState, name="candidate_state", native_enum=False,
+                values_callable=lambda e: [m.value for m in e], length=20),
+        default=CandidateState.SUGGESTED,
+        index=True,
+    )  # fmt: skip
+    # Who put the candidate forward: the matcher (None) or a member state's nomination.
+    nominated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    score: Mapped[float | None]
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    dismiss_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    dismiss_note: Mapped[str | None] = mapped_column(sa.Text)
+    recommended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    selected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    version: Mapped[int] = mapped_column(default=1)
+
+    request: Mapped[ExpertiseRequest] = relationship()
+    expert: Mapped[Expert] = relationship()
+    nominated_by: Mapped[Organisation | None] = relationship()
+    recommended_by: Mapped[User | None] = relationship(foreign_keys=[recommended_by_id])
+    selected_by: Mapped[User | None] = relationship(foreign_keys=[selected_by_id])
+
+    __table_args__ = (sa.UniqueConstraint("request_id", "expert_id"),)
+    __mapper_args__ = {"version_id_col": version}
