@@ -85,6 +85,7 @@ def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
         # ``g`` would carry Flask-Login's cached user from one request (or client) to the next.
         # A real server starts each request with a fresh ``g``; so does this.
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF caches the session's token in ``g`` too
 
     with app.app_context():
         yield app

@@ -1,1 +1,2 @@
+import app.review.shortlist  # noqa: F401  (adds its routes to views.bp)
 from app.review import suggestions  # noqa: F401  (adds its routes to views.bp)

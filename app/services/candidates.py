@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
@@ -22,6 +23,8 @@ from app.models import (
     ExpertiseRequest,
     RequestStatus,
     Role,
+    SuggestionEntry,
+    SuggestionRun,
     User,
 )
 from app.services import audit
@@ -202,3 +205,34 @@ def _fill_when_complete(request: ExpertiseRequest, actor: User) -> None:
         request.status = RequestStatus.FILLED
         audit.record("request.filled", "request", request.id, actor=actor,
                      before={"status": before}, after={"status": "filled"})  # fmt: skip
+
+
+# ---- read-only helpers for the shortlist pages ---------------------------------------------
+
+
+def for_request(request: ExpertiseRequest) -> list[Candidate]:
+    """The request's candidates, best score first, with their experts loaded."""
+    return list(
+        db.session.scalars(
+            sa.select(Candidate)
+            .where(Candidate.request_id == request.id)
+            .options(
+                selectinload(Candidate.expert).selectinload(Expert.organisation),
+                selectinload(Candidate.nominated_by),
+                selectinload(Candidate.recommended_by),
+                selectinload(Candidate.selected_by),
+            )
+            .order_by(Candidate.score.desc().nulls_last(), Candidate.id)
+        )
+    )
+
+
+def suggestion_for(request_id: int, expert_id: int) -> SuggestionEntry | None:
+    """What the matcher last said about ``expert_id`` for the request (latest run first)."""
+    return db.session.scalar(
+        sa.select(SuggestionEntry)
+        .join(SuggestionRun, SuggestionRun.id == SuggestionEntry.run_id)
+        .where(SuggestionRun.request_id == request_id, SuggestionEntry.expert_id == expert_id)
+        .order_by(SuggestionRun.created_at.desc(), SuggestionRun.id.desc())
+        .limit(1)
+    )
