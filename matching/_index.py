@@ -2,7 +2,8 @@
 
 Rows are append-only. Updating an expert appends a new row and retires the old one; removing
 retires it. The text of rows added after the last build is kept in a small side matrix, so an
-update costs one profile's transform, never a rebuild. ``compact`` rebuilds the big matrices.
+update costs one profile's transform, never a rebuild; the app rebuilds the whole index when
+many rows have been retired (app/services/matching.py).
 """
 
 from __future__ import annotations
@@ -214,11 +215,6 @@ class RosterIndex:
             return False
         self.alive[row] = False
         return True
-
-    def compact(self) -> None:
-        """Drop retired rows and fold the side matrices into the postings."""
-        keep = [self.profiles[row] for row in sorted(self.row_of.values())]
-        self.build(keep)
 
     # ---- scoring -------------------------------------------------------------------------
 

@@ -43,10 +43,6 @@ MATCHER_VERSION = f"civcap-matching {matching.__version__}"
 # ---- adapting rows ---------------------------------------------------------------------------
 
 
-def _eligible() -> sa.ColumnElement[bool]:
-    return sa.and_(Expert.status == ExpertStatus.ACTIVE, Expert.consent_given_at.is_not(None))
-
-
 def load_profiles(changed_since: datetime | None = None) -> tuple[list[ExpertProfile], set[int]]:
     """(profiles of suggestible experts, ids of changed experts no longer suggestible).
 
@@ -64,12 +60,12 @@ def load_profiles(changed_since: datetime | None = None) -> tuple[list[ExpertPro
     gone = {r.id for r in rows if r.status != ExpertStatus.ACTIVE or r.consent_given_at is None}
     keep = [r for r in rows if r.id not in gone]
     ids = [r.id for r in keep]
-    scope = (lambda column: column.in_(ids)) if changed_since is not None else None
     languages: dict[int, dict[str, str]] = defaultdict(dict)
     skills: dict[int, list[str]] = defaultdict(list)
     areas: dict[int, list[str]] = defaultdict(list)
     modalities: dict[int, list[str]] = defaultdict(list)
-    for chunk in _chunks(ids) if scope else [None]:
+    # The whole roster in one pass per table; a few changed experts by their ids.
+    for chunk in _chunks(ids) if changed_since is not None else [None]:
 
         def where(column: Any, chunk: Sequence[int] | None = chunk) -> Any:
             return column.in_(chunk) if chunk is not None else sa.true()
