@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.forms_common import attach_errors
-from app.models import AuditEvent, Expert, Role
+from app.models import Expert, Role
 from app.permissions import expert_for, role_required
 from app.roster.forms import (
     ExpertEditForm,
@@ -81,7 +80,7 @@ def new() -> str | Response:
 def show(expert_id: int) -> str:
     expert = expert_for(current_user, expert_id, edit=True)
     newest_first = reversed(audit.history("expert", expert.id))
-    history = [(event, _changed_fields(event)) for event in newest_first]
+    history = [(event, audit.changed_fields(event.before, event.after)) for event in newest_first]
     return render_template("roster/show.html", expert=expert, history=history)
 
 
@@ -111,16 +110,6 @@ def edit(expert_id: int) -> str | Response:
     return render_template(
         "roster/form.html", form=form, expert=expert, consent_version=_consent_version()
     )
-
-
-def _changed_fields(event: AuditEvent) -> list[str]:
-    """What an update changed. Lists compare as sets: the database keeps its own order."""
-    before, after = event.before or {}, event.after or {}
-
-    def comparable(value: Any) -> Any:
-        return sorted(value) if isinstance(value, list) else value
-
-    return sorted(k for k in before if comparable(before[k]) != comparable(after.get(k)))
 
 
 def _edit_form(expert: Expert) -> ExpertEditForm:

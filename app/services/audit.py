@@ -36,11 +36,19 @@ def record(
     return event
 
 
-def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
-    """The part of ``before`` that differs from ``after`` (for compact update events)."""
-    if before is None:
-        return {}
-    return {k: v for k, v in before.items() if after.get(k) != v}
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """The fields whose values differ between two snapshots; none when there is no before.
+
+    Lists compare as sets: the database keeps skills, areas and countries in its own order.
+    """
+    if before is None or after is None:
+        return []
+
+    def comparable(value: Any) -> Any:
+        return sorted(value) if isinstance(value, list) else value
+
+    keys = set(before) | set(after)
+    return sorted(k for k in keys if comparable(before.get(k)) != comparable(after.get(k)))
 
 
 def history(entity_type: str, entity_id: int) -> list[AuditEvent]:

@@ -178,16 +178,6 @@ def add_new_skills(names: Iterable[str]) -> None:
         db.session.execute(sa.insert(Skill), [{"name": name} for name in new])
 
 
-def same(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    """Whether two snapshots describe the same record; lists are sets (the database keeps
-    skills, areas and countries in its own order)."""
-
-    def key(snapshot: dict[str, Any]) -> dict[str, Any]:
-        return {k: sorted(v) if isinstance(v, list) else v for k, v in snapshot.items()}
-
-    return key(before) == key(after)
-
-
 def as_utc(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes; they were stored as UTC.
     return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment

@@ -10,7 +10,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import Expert, ExpertStatus, Organisation, OrganisationKind
-from app.services import experts, organisations
+from app.services import audit, experts, organisations
 from app.services.errors import FieldError
 from app.services.experts import ExpertData
 from app.services.importing._common import (
@@ -27,7 +27,6 @@ from app.services.importing._common import (
     json_objects,
     line_errors,
     repeated,
-    same,
     write_in_chunks,
     wrong_kind,
 )
@@ -167,7 +166,8 @@ def write_experts(
                 probe = Expert(organisation_id=organisation.id, status=status)
                 experts.apply(probe, data, vocabulary, areas, version)
                 confirmed = as_utc(data.availability_confirmed_at)
-                unchanged = same(experts.snapshot(probe), experts.snapshot(expert))
+                changes = audit.changed_fields(experts.snapshot(probe), experts.snapshot(expert))
+                unchanged = not changes
                 if unchanged and confirmed in (None, as_utc(expert.availability_confirmed_at)):
                     return None
                 before = experts.snapshot(expert)

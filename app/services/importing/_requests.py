@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from app.extensions import db
 from app.models import ExpertiseRequest, Organisation, OrganisationKind, RequestStatus
-from app.services import organisations, requests
+from app.services import audit, organisations, requests
 from app.services.errors import FieldError
 from app.services.importing._common import (
     ImportFailed,
@@ -23,7 +23,6 @@ from app.services.importing._common import (
     json_objects,
     line_errors,
     repeated,
-    same,
     write_in_chunks,
     wrong_kind,
 )
@@ -154,7 +153,7 @@ def write_requests(
                 status = item.status or request.status
                 probe = ExpertiseRequest(organisation_id=organisation.id, status=status)
                 requests.apply(probe, item.data, vocabulary)
-                if same(requests.snapshot(probe), requests.snapshot(request)):
+                if not audit.changed_fields(requests.snapshot(probe), requests.snapshot(request)):
                     return None
                 before = requests.snapshot(request)
                 request.organisation = organisation
