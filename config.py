@@ -8,6 +8,13 @@ CIVCAP_ENV      ``production`` (default), ``development`` or ``testing``.
 SECRET_KEY      required in production; development keeps a random key in the instance folder.
 DATABASE_URL    SQLAlchemy URL; default SQLite file ``civcap.sqlite3`` in the instance folder.
                 ``postgresql://`` URLs are run through psycopg 3.
+CIVCAP_MAIL_TRANSPORT  ``smtp`` (production default) or ``outbox`` (development and testing
+                default: notifications stay in the outbox, which admins read in the app).
+SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_STARTTLS (``1`` to use STARTTLS),
+SMTP_TIMEOUT    the SMTP server notifications are sent through (default localhost:25).
+MAIL_FROM       the sender of notifications (default ``civcap <no-reply@localhost>``).
+CIVCAP_PUBLIC_URL  the address people open civcap at, for links in emails
+                (default ``http://127.0.0.1:5000``).
 """
 
 from __future__ import annotations
@@ -45,6 +52,36 @@ def _development_secret(instance_path: str) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number.") from None
+
+
+def _mail(env: Mapping[str, str], name: str) -> dict[str, Any]:
+    transport = env.get("CIVCAP_MAIL_TRANSPORT", "smtp" if name == "production" else "outbox")
+    transport = transport.strip().lower()
+    if transport not in ("smtp", "outbox"):
+        raise ConfigurationError(f"CIVCAP_MAIL_TRANSPORT={transport!r} is not one of smtp, outbox.")
+    return {
+        "MAIL_TRANSPORT": transport,
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost").strip() or "localhost",
+        "SMTP_PORT": _whole_number(env, "SMTP_PORT", 25),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", "").strip() or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "").strip().lower() in ("1", "true", "yes"),
+        "SMTP_TIMEOUT": _whole_number(env, "SMTP_TIMEOUT", 10),
+        "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "civcap <no-reply@localhost>",
+        "PUBLIC_URL": (env.get("CIVCAP_PUBLIC_URL", "").strip() or "http://127.0.0.1:5000").rstrip(
+            "/"
+        ),
+    }
 
 
 def load_config(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -86,4 +123,5 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # A worker rebuilds its matching index in a background thread while the old one serves;
         # tests rebuild in place, so that what they assert is what the next request sees.
         "MATCHING_REBUILD_IN_BACKGROUND": name != "testing",
+        **_mail(env, name),
     }

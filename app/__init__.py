@@ -41,6 +41,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     from app.models import User
+    from app.services import mail
+
+    mail.init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -14,7 +14,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.models import Expert, ExpertiseRequest, Role, User
+from app.models import Expert, ExpertiseRequest, RequestPublication, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +50,8 @@ def can_view_request(user: User, request: ExpertiseRequest) -> bool:
         return request.organisation_id == user.organisation_id
     if user.role is Role.HR_REVIEWER:
         return request.status.value != "draft"
+    if user.role is Role.FOCAL_POINT:  # once HR has published it to their member state
+        return db.session.get(RequestPublication, (request.id, user.organisation_id)) is not None
     return False
 
 

@@ -3,8 +3,10 @@
 from app.models.audit import AuditEvent
 from app.models.candidate import Candidate, CandidateState, DismissReason
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus
+from app.models.mail import OutboxMessage
 from app.models.matching_state import MatchingState
 from app.models.organisation import Organisation, OrganisationKind
+from app.models.publication import RequestPublication
 from app.models.request import ExpertiseRequest, RequestLanguage, RequestStatus
 from app.models.suggestion import SuggestionEntry, SuggestionRun
 from app.models.taxonomy import CoreArea, Skill
@@ -22,8 +24,10 @@ __all__ = [
     "ExpertiseRequest",
     "MatchingState",
     "Organisation",
+    "OutboxMessage",
     "OrganisationKind",
     "RequestLanguage",
+    "RequestPublication",
     "RequestStatus",
     "Role",
     "Skill",

@@ -21,9 +21,13 @@ class RequestStatus(enum.StrEnum):
     FILLED = "filled"
     CLOSED_UNFILLED = "closed_unfilled"
     CANCELLED = "cancelled"
+    # Replaced by a newer revision; kept, with its shortlist, for the record.
+    SUPERSEDED = "superseded"
 
     @property
     def label(self) -> str:
+        if self is RequestStatus.SUPERSEDED:
+            return "replaced by a revision"
         return self.value.replace("_", " ")
 
 
@@ -85,6 +89,8 @@ class ExpertiseRequest(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # Why a request was closed unfilled or cancelled.
+    closed_reason: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)
 
     organisation: Mapped[Organisation] = relationship()

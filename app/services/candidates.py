@@ -27,7 +27,7 @@ from app.models import (
     SuggestionRun,
     User,
 )
-from app.services import audit
+from app.services import audit, notifications
 from app.services.errors import (
     Conflict,
     FieldError,
@@ -56,6 +56,12 @@ TRANSITIONS: dict[CandidateState, tuple[frozenset[CandidateState], Role]] = {
 }
 
 
+# A request's shortlist moves while the request is being worked on; once filled, only the
+# selected experts' deployment goes on; closed, cancelled and replaced requests are read-only.
+ACTIVE_REQUEST = frozenset({RequestStatus.SUBMITTED, RequestStatus.OPEN, RequestStatus.SELECTION})
+AFTER_FILLED = frozenset({S.DEPLOYED, S.COMPLETED})
+
+
 def allowed_moves(candidate: Candidate, user: User) -> list[CandidateState]:
     """The states ``user`` may move ``candidate`` to now (for the buttons on a page)."""
     return [to for to in TRANSITIONS if _refusal(candidate, to, user) is None]
@@ -63,6 +69,14 @@ def allowed_moves(candidate: Candidate, user: User) -> list[CandidateState]:
 
 def _refusal(candidate: Candidate, to: CandidateState, actor: User) -> str | None:
     sources, role = TRANSITIONS[to]
+    request = candidate.request
+    if request.status is RequestStatus.FILLED and to not in AFTER_FILLED:
+        return (
+            f"All {request.positions} position(s) of this request are already filled; "
+            "only the selected experts' deployment goes on."
+        )
+    if request.status not in ACTIVE_REQUEST | {RequestStatus.FILLED}:
+        return f"This request is {request.status.label}; its shortlist is kept as it is."
     if candidate.state not in sources:
         allowed = ", ".join(sorted(s.label for s in sources))
         return (
@@ -91,12 +105,28 @@ def add(
 ) -> Candidate:
     """Put an expert forward for a request: from the suggestions (HR) or nominated by the
     expert's own member state (focal point). The same expert is never added twice."""
+    candidate = put_forward(request, expert, actor, score, explanation, nominated)
+    db.session.commit()
+    return candidate
+
+
+def put_forward(
+    request: ExpertiseRequest,
+    expert: Expert,
+    actor: User,
+    score: float | None,
+    explanation: dict[str, Any] | None,
+    nominated: bool,
+) -> Candidate:
+    """Add the candidate row and its audit event to the current transaction (no commit)."""
     if nominated and (
         actor.role is not Role.FOCAL_POINT or expert.organisation_id != actor.organisation_id
     ):
         raise NotAllowed("A member state nominates only its own experts.")
     if not nominated and actor.role is not Role.HR_REVIEWER:
         raise NotAllowed("Only HR adds suggested candidates.")
+    if request.status not in ACTIVE_REQUEST:
+        raise NotAllowed(f"This request is {request.status.label}; no candidates can be added.")
     existing = db.session.scalar(
         sa.select(Candidate).where(
             Candidate.request_id == request.id, Candidate.expert_id == expert.id
@@ -119,7 +149,6 @@ def add(
         actor=actor, after={"state": S.SUGGESTED.value, "request_id": request.id,
                             "expert_id": expert.id},
     )  # fmt: skip
-    db.session.commit()
     return candidate
 
 
@@ -158,10 +187,25 @@ def move(
         after["reason"] = reason
     audit.record(f"candidate.{to.value}", "candidate", candidate.id, actor=actor,
                  before=before, after=after, note=note)  # fmt: skip
+    if to is S.RECOMMENDED:
+        _start_selection(candidate.request, actor)
+    if to is S.CONSULTATION:
+        notifications.consultation_asked(candidate)
+    if to in (S.RELEASED, S.NOT_RELEASED):
+        notifications.consultation_answered(candidate)
     if to is S.SELECTED:
+        notifications.selection_made(candidate)
         _fill_when_complete(candidate.request, actor)
     commit_or_conflict("candidate")
     return candidate
+
+
+def _start_selection(request: ExpertiseRequest, actor: User) -> None:
+    """The first recommendation moves an open request into selection."""
+    if request.status is RequestStatus.OPEN:
+        request.status = RequestStatus.SELECTION
+        audit.record("request.selection", "request", request.id, actor=actor,
+                     before={"status": "open"}, after={"status": "selection"})  # fmt: skip
 
 
 def _check_reason(to: CandidateState, reason: str | None, note: str | None) -> list[FieldError]:
@@ -205,6 +249,7 @@ def _fill_when_complete(request: ExpertiseRequest, actor: User) -> None:
         request.status = RequestStatus.FILLED
         audit.record("request.filled", "request", request.id, actor=actor,
                      before={"status": before}, after={"status": "filled"})  # fmt: skip
+        notifications.request_filled(request)
 
 
 # ---- read-only helpers for the shortlist pages ---------------------------------------------
