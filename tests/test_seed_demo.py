@@ -12,14 +12,15 @@ from app.models import (
     ExpertiseRequest,
     Organisation,
     OrganisationKind,
+    RequestPublication,
     Role,
     Skill,
     User,
 )
-from app.services import demo
+from app.services import demo, outreach
 from tests.conftest import count
 
-MODELS = (Organisation, User, Expert, ExpertiseRequest, Skill, AuditEvent)
+MODELS = (Organisation, User, Expert, ExpertiseRequest, Skill, AuditEvent, RequestPublication)
 
 
 def counts() -> dict[str, int]:
@@ -64,6 +65,11 @@ def test_seed_demo_prints_a_login_per_role_that_logs_in(app, runner, client, aut
             sa.select(ExpertiseRequest).where(ExpertiseRequest.organisation_id == org.id)
         ).all()
         assert len(requests) == 12
+    # HR has published a few open requests to every member state: focal points have work.
+    for state in ("Government of GH", "Government of SN"):
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.name == state))
+        published = db.session.scalars(outreach.requests_published_to(org.id)).all()
+        assert len(published) == 2 * demo.PUBLISHED_PER_ORGANISATION
     # The demo covers what the demo should show.
     assert {a.code for e in db.session.scalars(sa.select(Expert)) for a in e.areas} == {
         "security",

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
+import sqlalchemy as sa
+
 from app.extensions import db
-from app.models import Organisation, OrganisationKind, Role
-from app.services import importing, organisations, users
+from app.models import ExpertiseRequest, Organisation, OrganisationKind, RequestStatus, Role
+from app.services import importing, organisations, outreach, users
 from app.services.importing import ImportSummary
 
 # Published in the README and printed by the command: demo databases only.
@@ -37,6 +39,8 @@ LOGINS: list[tuple[Role, str, str, str]] = [
     (Role.HR_REVIEWER, "hr.reviewer2@example.org", "Lucas Moreau", UN_HR),
     (Role.ADMIN, "admin@example.org", "Demo Administrator", UN_HR),
 ]
+# Open requests HR has already published to every member state, so focal points have work.
+PUBLISHED_PER_ORGANISATION = 3
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class DemoSeed:
     logins: list[DemoLogin]
     experts: ImportSummary
     requests: ImportSummary
+    published: int = 0
 
 
 def seed_demo() -> DemoSeed:
@@ -74,7 +79,27 @@ def seed_demo() -> DemoSeed:
         data.joinpath("requests.jsonl").read_bytes().splitlines(),
         actor_label="seed-demo requests.jsonl",
     )
-    return DemoSeed(logins, experts, requests)
+    return DemoSeed(logins, experts, requests, _publish_some())
+
+
+def _publish_some() -> int:
+    """Publish each requesting organisation's first open requests to every member state."""
+    hr = users.by_email(next(email for role, email, *_ in LOGINS if role is Role.HR_REVIEWER))
+    assert hr is not None  # created above
+    published = 0
+    for name in ("UNMISS", "MINUSCA", HQ_DEPARTMENT):
+        first_open = db.session.scalars(
+            sa.select(ExpertiseRequest)
+            .join(Organisation, Organisation.id == ExpertiseRequest.organisation_id)
+            .where(Organisation.name == name, ExpertiseRequest.status == RequestStatus.OPEN)
+            .order_by(ExpertiseRequest.external_id)
+            .limit(PUBLISHED_PER_ORGANISATION)
+        ).all()
+        for request in first_open:
+            if not outreach.published_to(request):
+                outreach.publish(request, outreach.Audience(everyone=True), hr)
+                published += 1
+    return published
 
 
 def _organisation(name: str, kind: OrganisationKind, country: str | None) -> Organisation:
