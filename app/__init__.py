@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
+    from app.outreach.views import bp as outreach_bp
     from app.requests.views import bp as requests_bp
     from app.review.views import bp as review_bp
     from app.roster.views import bp as roster_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(roster_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(outreach_bp)
     app.register_blueprint(admin_bp)
 
 

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.models import Expert, ExpertiseRequest, RequestPublication, Role, User
+from app.models import Candidate, Expert, ExpertiseRequest, RequestPublication, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,8 +51,22 @@ def can_view_request(user: User, request: ExpertiseRequest) -> bool:
         return request.organisation_id == user.organisation_id
     if user.role is Role.HR_REVIEWER:
         return request.status.value != "draft"
-    if user.role is Role.FOCAL_POINT:  # once HR has published it to their member state
-        return db.session.get(RequestPublication, (request.id, user.organisation_id)) is not None
+    if user.role is Role.FOCAL_POINT:
+        # once HR has published it to their member state, or put one of their experts forward
+        if db.session.get(RequestPublication, (request.id, user.organisation_id)) is not None:
+            return True
+        return (
+            db.session.scalar(
+                sa.select(Candidate.id)
+                .join(Expert, Expert.id == Candidate.expert_id)
+                .where(
+                    Candidate.request_id == request.id,
+                    Expert.organisation_id == user.organisation_id,
+                )
+                .limit(1)
+            )
+            is not None
+        )
     return False
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -29,7 +30,7 @@ from app.models import (
     User,
 )
 from app.services import audit, candidates, notifications, suggestions
-from app.services.errors import FieldError, NotAllowed, ValidationFailed
+from app.services.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 from matching import Filters
 
 PUBLISHABLE = frozenset({RequestStatus.OPEN, RequestStatus.SELECTION})
@@ -190,7 +191,14 @@ def nominate(request: ExpertiseRequest, experts: Sequence[Expert], actor: User) 
                 nominated=True,
             )
         )  # fmt: skip
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # the same expert put forward at the same moment elsewhere
+        db.session.rollback()
+        raise Conflict(
+            "One of these experts was put forward for this request by someone else at the same "
+            "moment. Nothing of yours was saved; look at the request again."
+        ) from exc
     return added
 
 
@@ -207,6 +215,24 @@ def nominations(request: ExpertiseRequest, organisation_id: int) -> list[Candida
     )
 
 
+def nominable_experts(request: ExpertiseRequest, organisation_id: int) -> list[Expert]:
+    """A member state's experts it may still nominate for a request: active, with consent,
+    and not already candidates (whoever put them forward)."""
+    already = sa.select(Candidate.expert_id).where(Candidate.request_id == request.id)
+    return list(
+        db.session.scalars(
+            sa.select(Expert)
+            .where(
+                Expert.organisation_id == organisation_id,
+                Expert.status == ExpertStatus.ACTIVE,
+                Expert.consent_given_at.is_not(None),
+                Expert.id.not_in(already),
+            )
+            .order_by(Expert.full_name, Expert.id)
+        )
+    )
+
+
 def consultations(organisation_id: int, waiting: bool = True) -> list[Candidate]:
     """Release consultations for a member state's experts: waiting for an answer, or answered."""
     states = (
@@ -214,11 +240,14 @@ def consultations(organisation_id: int, waiting: bool = True) -> list[Candidate]
         if waiting
         else [CandidateState.RELEASED, CandidateState.NOT_RELEASED]
     )
+    query = sa.select(Candidate).join(Expert)
+    if waiting:  # a consultation on a closed, cancelled or replaced request can't be answered
+        query = query.join(ExpertiseRequest, ExpertiseRequest.id == Candidate.request_id).where(
+            ExpertiseRequest.status.in_(sorted(candidates.ACTIVE_REQUEST))
+        )
     return list(
         db.session.scalars(
-            sa.select(Candidate)
-            .join(Expert)
-            .where(Expert.organisation_id == organisation_id, Candidate.state.in_(states))
+            query.where(Expert.organisation_id == organisation_id, Candidate.state.in_(states))
             .options(selectinload(Candidate.expert), selectinload(Candidate.request))
             .order_by(Candidate.updated_at.desc(), Candidate.id.desc())
             .limit(200)

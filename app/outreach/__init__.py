@@ -1,0 +1,1 @@
+"""The member-state focal point's outreach pages: published requests, nominations, releases."""
