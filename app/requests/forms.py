@@ -139,6 +139,20 @@ class RequestForm(FlaskForm):
         attach_errors(self, fresh)
 
 
+class CloseForm(FlaskForm):
+    """Close a request unfilled or cancel it; ``version`` is the state the person saw."""
+
+    outcome = HiddenField()
+    version = HiddenField()
+    reason = TextAreaField("Reason")
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
 class SubmitRequestForm(FlaskForm):
     """The submit button on a request page (a form of its own, for its CSRF token)."""
 

@@ -14,13 +14,15 @@ from werkzeug.wrappers import Response
 from app.extensions import db
 from app.models import ExpertiseRequest, Role
 from app.permissions import request_for, role_required
+from app.requests import lifecycle as pages
 from app.requests.forms import (
+    CloseForm,
     RequestForm,
     RequestListFilters,
     SubmitRequestForm,
     filter_values,
 )
-from app.services import audit, search
+from app.services import audit, candidates, lifecycle, search
 from app.services import requests as request_service
 from app.services.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 
@@ -70,13 +72,42 @@ def new() -> Page:
 @bp.route("/<int:request_id>")
 @role_required(Role.REQUESTER)
 def show(request_id: int) -> str:
-    expertise_request = request_for(current_user, request_id)
+    return _page(request_for(current_user, request_id))
+
+
+def _page(expertise_request: ExpertiseRequest, close_form: CloseForm | None = None) -> str:
+    """The request page: its status, who was selected, how far the others got, its revisions."""
+    r = expertise_request
     return render_template(
         "requests/show.html",
-        expertise_request=expertise_request,
-        events=audit.history("request", expertise_request.id),
-        submit_form=SubmitRequestForm(),
+        expertise_request=r,
+        events=audit.history("request", r.id),
+        submit_form=SubmitRequestForm(formdata=None),
+        revisions=pages.revisions(r),
+        selected=candidates.selected(r),
+        progress=candidates.progress(r),
+        close_forms=pages.close_forms(r, close_form),
+        close_labels={o.value: label for o, label in pages.CLOSE_LABELS.items()},
+        can_revise=lifecycle.revise_refusal(r, current_user) is None,
     )
+
+
+@bp.route("/<int:request_id>/revise", methods=["GET", "POST"])
+@role_required(Role.REQUESTER)
+def revise(request_id: int) -> Page:
+    """A new revision of a submitted, open or in-selection request (a draft is edited)."""
+    expertise_request = request_for(current_user, request_id, edit=True)
+    return pages.revise(
+        expertise_request, url_for(".revise", request_id=request_id), "requests.show"
+    )
+
+
+@bp.route("/<int:request_id>/close", methods=["POST"])
+@role_required(Role.REQUESTER)
+def close(request_id: int) -> Page:
+    """Cancel the request, with a reason (closing unfilled is HR's: the service refuses it)."""
+    expertise_request = request_for(current_user, request_id, edit=True)
+    return pages.close(expertise_request, _page, url_for(".show", request_id=request_id))
 
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])

@@ -1,2 +1,5 @@
 import app.review.shortlist  # noqa: F401  (adds its routes to views.bp)
-from app.review import suggestions  # noqa: F401  (adds its routes to views.bp)
+from app.review import (
+    lifecycle,  # noqa: F401  (adds its routes to views.bp)
+    suggestions,  # noqa: F401  (adds its routes to views.bp)
+)

@@ -1,7 +1,7 @@
 """HR reviewer pages: every organisation's submitted requests and every member state's experts.
 
 Read-only. HR never sees a mission's drafts: ``permissions.request_for`` reports them as not found
-and the list leaves them out.
+and the list leaves them out. A request's own page, with what HR does to it, is in ``lifecycle``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Expert, ExpertiseRequest, Role
-from app.permissions import expert_for, request_for, role_required
+from app.permissions import expert_for, role_required
 from app.requests.forms import filter_values
 from app.review.forms import ExpertFilterForm, RequestFilterForm
 from app.services import audit, search
@@ -42,17 +42,6 @@ def requests() -> str:
     query = search.requests(filters).options(selectinload(ExpertiseRequest.organisation))
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"])
     return render_template("review/requests.html", filters=form, page=page)
-
-
-@bp.route("/requests/<int:request_id>")
-@role_required(Role.HR_REVIEWER)
-def request(request_id: int) -> str:
-    expertise_request = request_for(current_user, request_id)
-    return render_template(
-        "review/request.html",
-        expertise_request=expertise_request,
-        events=audit.history("request", expertise_request.id),
-    )
 
 
 @bp.route("/experts")

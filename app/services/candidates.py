@@ -281,3 +281,29 @@ def suggestion_for(request_id: int, expert_id: int) -> SuggestionEntry | None:
         .order_by(SuggestionRun.created_at.desc(), SuggestionRun.id.desc())
         .limit(1)
     )
+
+
+SELECTED_STATES = (S.SELECTED, S.DEPLOYED, S.COMPLETED)
+
+
+def selected(request: ExpertiseRequest) -> list[Candidate]:
+    """The experts selected for a request (then deployed, completed): what the requester sees."""
+    return list(
+        db.session.scalars(
+            sa.select(Candidate)
+            .where(Candidate.request_id == request.id, Candidate.state.in_(SELECTED_STATES))
+            .options(selectinload(Candidate.expert).selectinload(Expert.organisation))
+            .order_by(Candidate.id)
+        )
+    )
+
+
+def progress(request: ExpertiseRequest) -> dict[CandidateState, int]:
+    """How many candidates a request has in each state, in workflow order (no names)."""
+    rows = db.session.execute(
+        sa.select(Candidate.state, sa.func.count())
+        .where(Candidate.request_id == request.id)
+        .group_by(Candidate.state)
+    ).all()
+    counts = {state: int(n) for state, n in rows}
+    return {state: counts[state] for state in CandidateState if state in counts}

@@ -8,9 +8,11 @@ Filling happens in ``services.candidates`` when the last position is selected.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import ExpertiseRequest, RequestPublication, RequestStatus, Role, User
@@ -25,6 +27,7 @@ from app.services.errors import (
 from app.services.requests import RequestData, apply, snapshot, validate
 from app.services.vocabulary import SkillVocabulary
 
+log = logging.getLogger(__name__)
 R = RequestStatus
 REVISABLE = frozenset({R.SUBMITTED, R.OPEN, R.SELECTION})
 # status -> the statuses a request may be closed from, and who may do it
@@ -74,18 +77,10 @@ def close(
     expected_version: int | None = None,
 ) -> ExpertiseRequest:
     """Close a request unfilled (HR) or cancel it (HR, or its own organisation's requester)."""
+    refusal = close_refusal(request, outcome, actor)
+    if refusal:
+        raise NotAllowed(refusal)
     _check_version(request, expected_version)
-    if outcome not in CLOSINGS:
-        raise NotAllowed(f"A request cannot be closed as {outcome.label}.")
-    if outcome is R.CLOSED_UNFILLED and actor.role is not Role.HR_REVIEWER:
-        raise NotAllowed("Only an HR reviewer closes a request unfilled.")
-    if not _owns_or_reviews(request, actor):
-        raise NotAllowed("Only HR or the requesting organisation can cancel this request.")
-    if request.status not in CLOSINGS[outcome]:
-        allowed = ", ".join(sorted(s.label for s in CLOSINGS[outcome]))
-        raise NotAllowed(
-            f"A {request.status.label} request cannot be {outcome.label} (only: {allowed})."
-        )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed([FieldError("reason", f"say why the request is {outcome.label}")])
@@ -112,14 +107,10 @@ def revise(
     selection reopens), is published to the same member states, who are told, and the
     suggestions are run again for it.
     """
+    refusal = revise_refusal(request, actor)
+    if refusal:
+        raise NotAllowed(refusal)
     _check_version(request, expected_version)
-    if not _owns_or_reviews(request, actor):
-        raise NotAllowed("Only HR or the requesting organisation can revise this request.")
-    if request.status not in REVISABLE:
-        raise NotAllowed(
-            f"This request is {request.status.label}; only submitted, open or in-selection "
-            "requests are revised (a draft is simply edited)."
-        )
     errors = validate(data)
     if data.start_date is not None and data.start_date < (today or date.today()):
         errors.append(FieldError("start_date", "is in the past; a revision starts from today"))
@@ -137,7 +128,14 @@ def revise(
     db.session.add(revision)
     before = request.status.value
     request.status = R.SUPERSEDED
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # revised by someone else at the same moment
+        db.session.rollback()
+        raise Conflict(
+            "Someone else revised or closed this request at the same moment. "
+            "Nothing of yours was saved; look at the request again."
+        ) from exc
     audit.record("request.superseded", "request", request.id, actor=actor,
                  before={"status": before}, after={"status": "superseded",
                                                    "replaced_by": revision.id})  # fmt: skip
@@ -151,14 +149,19 @@ def revise(
             RequestPublication(
                 request_id=revision.id,
                 organisation_id=publication.organisation_id,
-                published_by_id=actor.id,
+                published_by_id=publication.published_by_id,
+                published_at=publication.published_at,
             )
         )
     if publications:
         db.session.flush()
         notifications.request_published(revision, [p.organisation for p in publications])
     commit_or_conflict("request")
-    suggestions.run_suggestions(revision, actor)  # HR sees the new ranking at once
+    try:
+        suggestions.run_suggestions(revision, actor)  # the new ranking, kept with the revision
+    except Exception:  # the revision is saved; the suggestions page ranks again when opened
+        db.session.rollback()
+        log.exception("ranking revision %s failed", revision.id)
     return revision
 
 
@@ -176,3 +179,37 @@ def revisions(request: ExpertiseRequest) -> list[ExpertiseRequest]:
             sa.select(ExpertiseRequest).where(ExpertiseRequest.replaces_id == newer.id)
         )
     return chain
+
+
+# ---- the rules revise() and close() apply, also used for the buttons on a page ---------
+
+
+def revise_refusal(request: ExpertiseRequest, actor: User) -> str | None:
+    """Why ``actor`` cannot revise ``request`` now, or None if they can."""
+    if not _owns_or_reviews(request, actor):
+        return "Only HR or the requesting organisation can revise this request."
+    if request.status not in REVISABLE:
+        return (
+            f"This request is {request.status.label}; only submitted, open or in-selection "
+            "requests are revised (a draft is simply edited)."
+        )
+    return None
+
+
+def close_refusal(request: ExpertiseRequest, outcome: RequestStatus, actor: User) -> str | None:
+    """Why ``actor`` cannot close ``request`` as ``outcome`` now, or None if they can."""
+    if outcome not in CLOSINGS:
+        return f"A request cannot be closed as {outcome.label}."
+    if outcome is R.CLOSED_UNFILLED and actor.role is not Role.HR_REVIEWER:
+        return "Only an HR reviewer closes a request unfilled."
+    if not _owns_or_reviews(request, actor):
+        return "Only HR or the requesting organisation can cancel this request."
+    if request.status not in CLOSINGS[outcome]:
+        allowed = ", ".join(sorted(s.label for s in CLOSINGS[outcome]))
+        return f"A {request.status.label} request cannot be {outcome.label} (only: {allowed})."
+    return None
+
+
+def allowed_closings(request: ExpertiseRequest, actor: User) -> list[RequestStatus]:
+    """The outcomes ``actor`` may close ``request`` with now (for the buttons on a page)."""
+    return [outcome for outcome in CLOSINGS if close_refusal(request, outcome, actor) is None]
