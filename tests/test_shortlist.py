@@ -191,6 +191,11 @@ def test_shortlist_then_dismiss_another_with_a_reason_code(client, auth, cast):
         people["hr1"].id,
         {"state": "dismissed", "reason": "language"},
     )
+    # The request page shows every candidate's moves too.
+    request_page = page_text(client.get(f"/review/requests/{request.id}"))
+    moves = request_page[request_page.index("Candidates' moves") :]
+    assert moves.index("Ama Owusu") < moves.index("suggested → shortlisted")
+    assert "suggested → dismissed" in moves and "No Arabic" in moves
 
 
 @pytest.mark.parametrize(

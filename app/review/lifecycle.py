@@ -19,6 +19,7 @@ from app.requests.forms import CloseForm
 from app.review.forms import AcceptForm, PublishForm
 from app.review.views import bp
 from app.services import audit, lifecycle, outreach
+from app.services import candidates as candidate_service
 from app.services.errors import Conflict, NotAllowed, ValidationFailed
 
 
@@ -38,6 +39,7 @@ def _page(
         "review/request.html",
         expertise_request=r,
         events=audit.history("request", r.id),
+        transitions=candidate_service.transitions(r),
         revisions=pages.revisions(r),
         accept_form=accept_form,
         publish_form=publish_form,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
+    AuditEvent,
     Candidate,
     CandidateState,
     DismissReason,
@@ -307,3 +308,19 @@ def progress(request: ExpertiseRequest) -> dict[CandidateState, int]:
     ).all()
     counts = {state: int(n) for state, n in rows}
     return {state: counts[state] for state in CandidateState if state in counts}
+
+
+def transitions(request: ExpertiseRequest) -> list[tuple[AuditEvent, str]]:
+    """Every move of every candidate of a request, oldest first, with the expert's name."""
+    rows = db.session.execute(
+        sa.select(AuditEvent, Expert.full_name)
+        .join(
+            Candidate,
+            sa.and_(AuditEvent.entity_type == "candidate", AuditEvent.entity_id == Candidate.id),
+        )  # fmt: skip
+        .join(Expert, Expert.id == Candidate.expert_id)
+        .where(Candidate.request_id == request.id)
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    return [(event, name) for event, name in rows]
