@@ -69,14 +69,20 @@ def _mail(env: Mapping[str, str], name: str) -> dict[str, Any]:
     transport = transport.strip().lower()
     if transport not in ("smtp", "outbox"):
         raise ConfigurationError(f"CIVCAP_MAIL_TRANSPORT={transport!r} is not one of smtp, outbox.")
+    port = _whole_number(env, "SMTP_PORT", 25)
+    if not 0 < port < 65536:
+        raise ConfigurationError(f"SMTP_PORT={port} is not a TCP port (1 to 65535).")
+    timeout = _whole_number(env, "SMTP_TIMEOUT", 10)
+    if timeout < 1:
+        raise ConfigurationError(f"SMTP_TIMEOUT={timeout} must be at least 1 (seconds).")
     return {
         "MAIL_TRANSPORT": transport,
         "SMTP_HOST": env.get("SMTP_HOST", "localhost").strip() or "localhost",
-        "SMTP_PORT": _whole_number(env, "SMTP_PORT", 25),
+        "SMTP_PORT": port,
         "SMTP_USERNAME": env.get("SMTP_USERNAME", "").strip() or None,
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
         "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "").strip().lower() in ("1", "true", "yes"),
-        "SMTP_TIMEOUT": _whole_number(env, "SMTP_TIMEOUT", 10),
+        "SMTP_TIMEOUT": timeout,
         "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "civcap <no-reply@localhost>",
         "PUBLIC_URL": (env.get("CIVCAP_PUBLIC_URL", "").strip() or "http://127.0.0.1:5000").rstrip(
             "/"

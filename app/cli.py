@@ -12,8 +12,9 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from app import create_app
+from app.extensions import db
 from app.models import OrganisationKind, Role
-from app.services import demo, importing, organisations, users
+from app.services import demo, importing, mail, organisations, users
 from app.services.errors import ValidationFailed
 from config import ConfigurationError
 
@@ -168,6 +169,45 @@ def seed_demo() -> None:
         )
     if not all(login.created for login in seeded.logins):
         click.echo("Logins that existed already were left as they were.")
+
+
+# ---- mail ------------------------------------------------------------------------------------
+
+
+@cli.command("send-mail")
+@click.option("--batch-size", default=200, show_default=True, hidden=True)
+def send_mail(batch_size: int) -> None:
+    """Send every notification still in the outbox (for cron).
+
+    Prints "sent N, failed M, kept K" and exits with status 1 when some could not be
+    delivered: they keep their error, are shown on the admin's outbox page and are tried
+    again next time.
+    """
+    total = mail.Delivery()
+    while True:
+        batch = mail.deliver_pending(limit=batch_size, after_id=total.last_id)
+        if not batch.tried:
+            break
+        total.add(batch)
+        total.last_id = batch.last_id
+    config = current_app.config
+    if total.kept:
+        click.echo(
+            "The mail transport is the development outbox (CIVCAP_MAIL_TRANSPORT=outbox): "
+            "messages stay there, for admins to read; nothing was sent."
+        )
+    click.echo(f"sent {total.sent}, failed {total.failed}, kept {total.kept}")
+    if total.failed:
+        click.echo(
+            f"civcap: {total.failed} notification(s) could not be delivered through "
+            f"{config['SMTP_HOST']}:{config['SMTP_PORT']}; they stay in the outbox "
+            "(see the admin's outbox page for each error).",
+            err=True,
+        )
+        latest = db.session.scalars(mail.messages("failed").limit(1)).first()
+        if latest is not None:
+            click.echo(f"latest error: {latest.last_error}", err=True)
+        raise SystemExit(1)
 
 
 def _register_matching_commands() -> None:

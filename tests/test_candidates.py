@@ -11,7 +11,9 @@ from app.models import (
     AuditEvent,
     Candidate,
     CandidateState,
+    ExpertiseRequest,
     OrganisationKind,
+    OutboxMessage,
     RequestStatus,
     Role,
 )
@@ -176,3 +178,28 @@ def test_two_sessions_at_once_lose_no_update(cast):
         candidates.move(candidate, S.SHORTLISTED, people["hr1"])
     db.session.expire_all()
     assert db.session.get(Candidate, candidate.id).state is S.DISMISSED
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "who"),
+    [
+        (S.SHORTLISTED, S.CONSULTATION, "hr1"),  # a move that tells the member state
+        (S.CONSULTATION, S.RELEASED, "fp_gh"),  # one that tells the HR reviewer who asked
+        (S.RECOMMENDED, S.SELECTED, "hr2"),  # one that tells people and fills the request
+    ],
+)
+def test_a_concurrent_move_that_notifies_is_a_conflict_too(cast, start, to, who):
+    people, request, expert, _ = cast
+    candidate = candidates.add(request, expert, people["hr1"])
+    walk(candidate, people, start)
+    with Session(db.engine) as other:  # another reviewer dismisses meanwhile
+        row = other.get(Candidate, candidate.id)
+        row.state, row.dismiss_reason = S.DISMISSED, "not_relevant"
+        other.commit()
+    with pytest.raises(Conflict):
+        candidates.move(candidate, to, people[who])
+    db.session.expire_all()
+    assert db.session.get(Candidate, candidate.id).state is S.DISMISSED
+    assert db.session.get(ExpertiseRequest, request.id).status is not RequestStatus.FILLED
+    queued = sa.select(sa.func.count()).select_from(OutboxMessage)
+    assert db.session.scalar(queued.where(OutboxMessage.event == f"candidate.{to.value}")) == 0

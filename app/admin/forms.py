@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length
 from app.forms_common import choices
 from app.models import OrganisationKind, Role
 from app.reference import country_choices
+from app.services import mail
 
 
 class OrganisationForm(FlaskForm):
@@ -27,3 +28,20 @@ class UserForm(FlaskForm):
 
 class ToggleActiveForm(FlaskForm):
     submit = SubmitField("Change")
+
+
+class OutboxFilterForm(FlaskForm):
+    """GET filter of the outbox (no CSRF: filtering changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status",
+        choices=choices(((s, s) for s in mail.STATUSES), blank="Any status"),
+        default="",
+    )
+
+
+class RetryForm(FlaskForm):
+    submit = SubmitField("Retry sending now")

@@ -35,6 +35,7 @@ from app.services.errors import (
     NotAllowed,
     ValidationFailed,
     commit_or_conflict,
+    flush_or_conflict,
 )
 
 S = CandidateState
@@ -188,6 +189,7 @@ def move(
         after["reason"] = reason
     audit.record(f"candidate.{to.value}", "candidate", candidate.id, actor=actor,
                  before=before, after=after, note=note)  # fmt: skip
+    flush_or_conflict("candidate")  # a concurrent move loses here, before anything else
     if to is S.RECOMMENDED:
         _start_selection(candidate.request, actor)
     if to is S.CONSULTATION:

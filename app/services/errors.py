@@ -34,6 +34,19 @@ class NotAllowed(Exception):
     """The action is not allowed for this record in its current state."""
 
 
+def flush_or_conflict(what: str) -> None:
+    """Write the changes now (before queries that would autoflush them); if another session
+    saved the same row first, roll back and raise Conflict."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise Conflict(
+            f"This {what} was changed by someone else at the same time. "
+            "Nothing of yours was saved; reload to see the current record."
+        ) from exc
+
+
 def commit_or_conflict(what: str) -> None:
     """Commit; if another session saved the same row first, roll back and raise Conflict."""
     try:

@@ -12,7 +12,6 @@ import logging
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import ExpertiseRequest, RequestPublication, RequestStatus, Role, User
@@ -23,6 +22,7 @@ from app.services.errors import (
     NotAllowed,
     ValidationFailed,
     commit_or_conflict,
+    flush_or_conflict,
 )
 from app.services.requests import RequestData, apply, snapshot, validate
 from app.services.vocabulary import SkillVocabulary
@@ -128,14 +128,7 @@ def revise(
     db.session.add(revision)
     before = request.status.value
     request.status = R.SUPERSEDED
-    try:
-        db.session.flush()
-    except StaleDataError as exc:  # revised by someone else at the same moment
-        db.session.rollback()
-        raise Conflict(
-            "Someone else revised or closed this request at the same moment. "
-            "Nothing of yours was saved; look at the request again."
-        ) from exc
+    flush_or_conflict("request")  # revised or closed by someone else at the same moment
     audit.record("request.superseded", "request", request.id, actor=actor,
                  before={"status": before}, after={"status": "superseded",
                                                    "replaced_by": revision.id})  # fmt: skip

@@ -36,8 +36,14 @@ _QUEUED = "civcap.outbox.queued"  # messages added in the current transaction
 _READY = "civcap.outbox.ready"  # ids of messages whose transaction committed
 
 
+SUBJECT_LENGTH = 300  # OutboxMessage.subject
+
+
 def queue(event_name: str, recipients: Iterable[str], subject: str, body: str) -> int:
     """Add one message per distinct recipient to the current transaction; returns how many."""
+    # One line that fits its column: a title with a line break must not make the email
+    # unsendable, nor long names make the step's own commit fail.
+    subject = " ".join(subject.split())[:SUBJECT_LENGTH]
     count = 0
     for recipient in dict.fromkeys(r.strip() for r in recipients if r and r.strip()):
         message = OutboxMessage(event=event_name, recipient=recipient, subject=subject, body=body)
@@ -52,6 +58,18 @@ class Delivery:
     sent: int = 0
     failed: int = 0
     kept: int = 0  # left in the outbox by the "outbox" transport
+    last_id: int = 0  # the highest message id tried (``deliver_pending`` goes on after it)
+
+    @property
+    def tried(self) -> int:
+        return self.sent + self.failed + self.kept
+
+    def add(self, other: Delivery) -> None:
+        self.sent, self.failed, self.kept = (
+            self.sent + other.sent,
+            self.failed + other.failed,
+            self.kept + other.kept,
+        )
 
 
 def deliver(messages: Sequence[OutboxMessage]) -> Delivery:
@@ -95,16 +113,23 @@ def deliver(messages: Sequence[OutboxMessage]) -> Delivery:
     return result
 
 
-def deliver_pending(limit: int = 200) -> Delivery:
-    """Retry every message not yet sent (oldest first): ``civcap send-mail`` and the admin page."""
+def deliver_pending(limit: int = 200, after_id: int = 0) -> Delivery:
+    """Retry up to ``limit`` messages not yet sent, oldest first, with ids above ``after_id``.
+
+    For ``civcap send-mail`` (which goes on from the returned ``last_id``, so that a message
+    failing again is not retried twice in one run) and the admin's "Retry" button.
+    """
     messages = db.session.scalars(
         sa.select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None))
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.id > after_id)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    return deliver(messages)
+    last_id = messages[-1].id if messages else after_id
+    result = deliver(messages)
+    result.last_id = last_id
+    return result
 
 
 def pending_count() -> int:
@@ -116,6 +141,38 @@ def pending_count() -> int:
         )
         or 0
     )
+
+
+# ---- what the admin's outbox page shows --------------------------------------------------
+
+STATUSES = ("waiting", "failed", "sent")  # OutboxMessage.status
+
+
+def _status_is(status: str) -> sa.ColumnElement[bool]:
+    if status == "sent":
+        return OutboxMessage.sent_at.is_not(None)
+    unsent = OutboxMessage.sent_at.is_(None)
+    if status == "failed":
+        return sa.and_(unsent, OutboxMessage.last_error.is_not(None))
+    return sa.and_(unsent, OutboxMessage.last_error.is_(None))
+
+
+def messages(status: str | None = None) -> sa.Select[tuple[OutboxMessage]]:
+    """The outbox, newest first, of one status (``STATUSES``) or all (for a pager)."""
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    return query.where(_status_is(status)) if status in STATUSES else query
+
+
+def status_counts() -> dict[str, int]:
+    return {
+        status: int(
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(OutboxMessage).where(_status_is(status))
+            )
+            or 0
+        )
+        for status in STATUSES
+    }
 
 
 def _connect(config: dict[str, Any]) -> smtplib.SMTP:
@@ -168,8 +225,12 @@ def deliver_ready() -> Delivery:
     if not ids:
         return Delivery()
     try:
+        # Locked like deliver_pending's, so that a `civcap send-mail` running meanwhile
+        # does not send the same messages a second time.
         messages = db.session.scalars(
-            sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .with_for_update(skip_locked=True)
         ).all()
         return deliver(messages)
     except Exception:  # the step is saved; the messages wait in the outbox for a retry
