@@ -159,6 +159,8 @@ def seed_demo() -> None:
     seeded = demo.seed_demo()
     click.echo(f"Demo roster: {seeded.experts}.")
     click.echo(f"Demo requests: {seeded.requests}.")
+    if seeded.published:
+        click.echo(f"Published {seeded.published} open request(s) to every member state.")
     rows = [("role", "email", "password", "organisation")]
     rows += [(x.role.label, x.email, x.password, x.organisation) for x in seeded.logins]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]

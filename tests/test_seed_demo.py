@@ -42,6 +42,7 @@ def test_seed_demo_prints_a_login_per_role_that_logs_in(app, runner, client, aut
     assert result.exit_code == 0, result.output
     assert "Demo roster: 294 created" in result.output
     assert "Demo requests: 24 created" in result.output
+    assert "Published 6 open request(s) to every member state." in result.output
 
     roles = set()
     for role, email, _name, organisation in demo.LOGINS:
