@@ -15,6 +15,15 @@ SMTP_TIMEOUT    the SMTP server notifications are sent through (default localhos
 MAIL_FROM       the sender of notifications (default ``civcap <no-reply@localhost>``).
 CIVCAP_PUBLIC_URL  the address people open civcap at, for links in emails
                 (default ``http://127.0.0.1:5000``).
+CIVCAP_STALE_AFTER_DAYS  an expert's availability is stale this long after it was last
+                confirmed (default 90).
+CIVCAP_RECONFIRM_LINK_DAYS  how long a reconfirmation link sent to an expert stays valid
+                (default 14).
+CIVCAP_RETENTION_DAYS  ``civcap purge`` erases experts withdrawn longer ago than this
+                (default 365).
+CIVCAP_UPLOAD_DIR  where CV files and uploads awaiting confirmation are kept, outside the web
+                root (default ``instance/uploads``).
+CIVCAP_MAX_UPLOAD_MB  the largest file accepted (CV or bulk import; default 10).
 """
 
 from __future__ import annotations
@@ -130,4 +139,24 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # tests rebuild in place, so that what they assert is what the next request sees.
         "MATCHING_REBUILD_IN_BACKGROUND": name != "testing",
         **_mail(env, name),
+        **_roster_upkeep(env, instance_path),
+    }
+
+
+def _roster_upkeep(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    settings = {
+        "STALE_AFTER_DAYS": _whole_number(env, "CIVCAP_STALE_AFTER_DAYS", 90),
+        "RECONFIRM_LINK_DAYS": _whole_number(env, "CIVCAP_RECONFIRM_LINK_DAYS", 14),
+        "RETENTION_DAYS": _whole_number(env, "CIVCAP_RETENTION_DAYS", 365),
+        "MAX_UPLOAD_MB": _whole_number(env, "CIVCAP_MAX_UPLOAD_MB", 10),
+    }
+    for name, value in settings.items():
+        if value < 1:
+            raise ConfigurationError(f"{name} must be at least 1 (got {value}).")
+    upload_dir = env.get("CIVCAP_UPLOAD_DIR", "").strip() or str(Path(instance_path) / "uploads")
+    return {
+        **settings,
+        "UPLOAD_DIR": upload_dir,
+        # Flask refuses larger requests with 413 before reading them.
+        "MAX_CONTENT_LENGTH": settings["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024,
     }

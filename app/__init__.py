@@ -82,8 +82,16 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500)
         return render_template("error.html", error=error, code=code), code
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 500):
         app.errorhandler(code)(render_error)
+
+    @app.errorhandler(413)
+    def too_large(error: Any) -> tuple[str, int]:
+        error.description = (
+            f"The file is larger than {app.config['MAX_UPLOAD_MB']} MB, the largest civcap "
+            "accepts. Nothing was saved."
+        )
+        return render_error(error)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.candidate import Candidate, CandidateState, DismissReason
-from app.models.expert import Expert, ExpertLanguage, ExpertStatus
+from app.models.expert import Expert, ExpertLanguage, ExpertStatus, NotDuplicate
 from app.models.mail import OutboxMessage
 from app.models.matching_state import MatchingState
 from app.models.organisation import Organisation, OrganisationKind
@@ -23,6 +23,7 @@ __all__ = [
     "ExpertStatus",
     "ExpertiseRequest",
     "MatchingState",
+    "NotDuplicate",
     "Organisation",
     "OutboxMessage",
     "OrganisationKind",

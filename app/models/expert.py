@@ -16,6 +16,8 @@ class ExpertStatus(enum.StrEnum):
     ACTIVE = "active"
     UNAVAILABLE = "unavailable"
     WITHDRAWN = "withdrawn"
+    # Registered twice: this record was merged into another (``merged_into_id``), kept for history.
+    MERGED = "merged"
 
 
 expert_skills = sa.Table(
@@ -103,6 +105,18 @@ class Expert(db.Model):
         index=True,
     )
     availability_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # When the member state last asked the expert to reconfirm (signed link by email).
+    reconfirmation_sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # When the expert withdrew (``civcap purge`` erases after the retention period).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Personal fields removed or anonymised; the record stays for past shortlists and figures.
+    erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("experts.id"), index=True)
+    # The CV file as uploaded: stored outside the web root under a random name.
+    cv_file: Mapped[str | None] = mapped_column(sa.String(100))
+    cv_filename: Mapped[str | None] = mapped_column(sa.String(255))
+    cv_content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    cv_uploaded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
@@ -135,3 +149,18 @@ class Expert(db.Model):
 
     def __repr__(self) -> str:
         return f"<Expert {self.id} {self.full_name!r}>"
+
+
+class NotDuplicate(db.Model):
+    """Two experts a person looked at and said are different people (no longer flagged)."""
+
+    __tablename__ = "not_duplicates"
+
+    expert_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("experts.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("experts.id", ondelete="CASCADE"), primary_key=True
+    )  # always the larger id of the pair
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
