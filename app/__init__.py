@@ -62,11 +62,13 @@ def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.confirm.views import bp as confirm_bp
     from app.main.views import bp as main_bp
     from app.outreach.views import bp as outreach_bp
     from app.requests.views import bp as requests_bp
     from app.review.views import bp as review_bp
     from app.roster.views import bp as roster_bp
+    from app.skills import bp as skills_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -75,6 +77,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(confirm_bp)
+    app.register_blueprint(skills_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -14,7 +14,7 @@ from flask.cli import FlaskGroup
 from app import create_app
 from app.extensions import db
 from app.models import OrganisationKind, Role
-from app.services import demo, importing, mail, organisations, users
+from app.services import demo, importing, mail, organisations, privacy, users
 from app.services.errors import ValidationFailed
 from config import ConfigurationError
 
@@ -210,6 +210,31 @@ def send_mail(batch_size: int) -> None:
         if latest is not None:
             click.echo(f"latest error: {latest.last_error}", err=True)
         raise SystemExit(1)
+
+
+# ---- personal data ---------------------------------------------------------------------------
+
+
+@cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only list who would be erased; change nothing.")
+def purge(dry_run: bool) -> None:
+    """Erase the personal data of experts withdrawn longer ago than the retention period.
+
+    The period is CIVCAP_RETENTION_DAYS (default 365). Erased records stay, anonymised, for past
+    shortlists and figures; each erasure is in the audit trail as done by "civcap purge".
+    """
+    days = current_app.config["RETENTION_DAYS"]
+    ids = privacy.due_for_purge() if dry_run else privacy.purge()
+    if not ids:
+        click.echo(f"Nothing to purge: no expert has been withdrawn for more than {days} days.")
+        return
+    which = f"{len(ids)} expert(s) withdrawn more than {days} days ago: "
+    which += ", ".join(f"#{i}" for i in ids)
+    if dry_run:
+        click.echo(f"Would erase {which}")
+        click.echo("Nothing was changed (--dry-run).")
+    else:
+        click.echo(f"Erased {which}")
 
 
 def _register_matching_commands() -> None:

@@ -449,3 +449,12 @@ def test_the_whole_dev_roster_imports(app, repo_root):
         x["code"]: x["level"] for x in line["languages"]
     }
     assert marie.available_from.isoformat() == line["available_from"]
+
+
+def test_a_nul_character_is_a_line_error_not_a_crash(app):
+    line = json.dumps(expert_line(title="court\u0000administrator"))
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_experts([line])
+    assert [str(e) for e in failed.value.errors] == [
+        "line 1: title: contains a NUL character (\\x00); remove it"
+    ]

@@ -1,1 +1,4 @@
-from app.admin import outbox  # noqa: F401  (adds its routes to views.bp)
+from app.admin import (  # each adds its routes to views.bp
+    experts,  # noqa: F401
+    outbox,  # noqa: F401
+)

@@ -88,6 +88,14 @@ class ExpertEditForm(ExpertForm):
     """The same form for an existing expert, carrying the version it was read at."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    # Optional: a post without it keeps the status (the service refuses changes to/from merged).
+    status = SelectField(
+        "Status",
+        choices=choices((s.value, s.value.capitalize()) for s in ExpertStatus),
+        validators=[Optional()],
+        description="Withdrawn experts are never suggested; civcap purge erases them after the "
+        "retention period.",
+    )
     submit = SubmitField("Save changes")
 
 
@@ -111,7 +119,13 @@ def expert_data(form: ExpertForm) -> ExpertData:
         modalities=list(form.modalities.data or []),
         countries_of_experience=list(form.countries_of_experience.data or []),
         consent=bool(form.consent.data),
+        status=_status(form),
     )
+
+
+def _status(form: ExpertForm) -> ExpertStatus | None:
+    value = form.status.data if isinstance(form, ExpertEditForm) else None
+    return ExpertStatus(value) if value else None
 
 
 def form_data(expert: Expert) -> dict[str, Any]:
@@ -138,6 +152,7 @@ def form_data(expert: Expert) -> dict[str, Any]:
         "countries_of_experience": [c.country for c in expert.countries],
         "consent": expert.has_consent,
         "version": expert.version,
+        "status": expert.status.value,
     }
 
 

@@ -129,6 +129,11 @@ def put_forward(
         raise NotAllowed("Only HR adds suggested candidates.")
     if request.status not in ACTIVE_REQUEST:
         raise NotAllowed(f"This request is {request.status.label}; no candidates can be added.")
+    if expert.merged_into_id is not None or expert.erased_at is not None:
+        raise NotAllowed(
+            f"{expert.full_name} is no longer on the roster as such (merged or erased); "
+            "put forward the record that remains."
+        )
     existing = db.session.scalar(
         sa.select(Candidate).where(
             Candidate.request_id == request.id, Candidate.expert_id == expert.id

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.extensions import db
-from app.models import Expert, ExpertLanguage, Organisation, User
+from app.models import Expert, ExpertLanguage, ExpertStatus, Organisation, User
 from app.models.expert import ExpertCountry, ExpertModality
 from app.models.taxonomy import normalise_skill
 from app.reference import GENDERS
@@ -15,6 +17,8 @@ from app.services import audit
 from app.services.errors import Conflict, FieldError, ValidationFailed, commit_or_conflict
 from app.services.validation import Checker
 from app.services.vocabulary import SkillVocabulary, core_area_codes, core_areas
+
+SUMMARY_MAX_CHARS = 20_000  # the CV summary; a CV file's text is cut to fit (services.cv)
 
 
 @dataclass
@@ -42,6 +46,7 @@ class ExpertData:
     consent_version: str | None = None
     consent_given_at: datetime | None = None
     availability_confirmed_at: datetime | None = None
+    status: ExpertStatus | None = None  # None keeps the expert's current status
 
 
 def validate(data: ExpertData, known_areas: set[str] | None = None) -> list[FieldError]:
@@ -49,7 +54,7 @@ def validate(data: ExpertData, known_areas: set[str] | None = None) -> list[Fiel
     check = Checker()
     check.required_text("full_name", data.full_name, 200)
     check.required_text("title", data.title, 200)
-    check.optional_text("summary", data.summary, 20_000)
+    check.optional_text("summary", data.summary, SUMMARY_MAX_CHARS)
     check.optional_text("external_id", data.external_id, 64)
     check.optional_text("phone", data.phone, 40)
     check.email("email", data.email)
@@ -156,6 +161,15 @@ def apply(
     # Entering or changing the availability window confirms it; fixing a typo does not.
     if window_changed:
         expert.availability_confirmed_at = data.availability_confirmed_at or now
+    if data.status is not None:
+        expert.status = data.status  # withdrawn_at follows (``_withdrawal_time``)
+
+
+def _status_errors(current: ExpertStatus | None, wanted: ExpertStatus | None) -> list[FieldError]:
+    """A record becomes (or stops being) merged only by merging duplicates, never by an edit."""
+    if wanted is None or wanted == current or ExpertStatus.MERGED not in (current, wanted):
+        return []
+    return [FieldError("status", "only merging duplicates makes a record merged, or undoes it")]
 
 
 def _areas_by_code() -> dict[str, Any]:
@@ -167,7 +181,7 @@ def register(
 ) -> Expert:
     """A focal point registers a new expert of their member state."""
     areas = _areas_by_code()
-    errors = validate(data, set(areas))
+    errors = validate(data, set(areas)) + _status_errors(None, data.status)
     if errors:
         raise ValidationFailed(errors)
     expert = Expert(organisation=organisation)
@@ -192,8 +206,14 @@ def update(
             "This expert was changed by someone else while you were editing. "
             "The form now shows the current record; re-apply your changes."
         )
+    if expert.erased_at is not None:
+        raise Conflict("This expert's personal data was erased: the record cannot be edited.")
+    if expert.merged_into_id is not None:
+        raise Conflict(
+            f"This record was merged into expert #{expert.merged_into_id}: edit that one instead."
+        )
     areas = _areas_by_code()
-    errors = validate(data, set(areas))
+    errors = validate(data, set(areas)) + _status_errors(expert.status, data.status)
     if errors:
         raise ValidationFailed(errors)
     before = snapshot(expert)
@@ -204,7 +224,51 @@ def update(
     return expert
 
 
+@sa.event.listens_for(Expert.status, "set", active_history=True)
+def _withdrawal_time(expert: Expert, value: Any, old: Any, initiator: Any) -> None:
+    """``withdrawn_at`` follows the status on every path (form, import, link, erasure).
+
+    Set when the expert withdraws (``civcap purge`` counts the retention period from it), kept
+    while they stay withdrawn, cleared when they come back (active or unavailable).
+    """
+    if value == old:
+        return
+    if value == ExpertStatus.WITHDRAWN:
+        expert.withdrawn_at = datetime.now(UTC)
+    elif value in (ExpertStatus.ACTIVE, ExpertStatus.UNAVAILABLE):
+        expert.withdrawn_at = None
+
+
 def touch(expert: Expert) -> None:
     """Save a change made outside ``apply`` (status, consent) so every index sees it."""
     expert.updated_at = datetime.now(UTC)
     db.session.commit()
+
+
+def data_of(expert: Expert) -> ExpertData:
+    """An expert as the record ``update`` takes: change one field, keep the rest as they are.
+
+    Consent and its text version are carried over, so saving the record does not renew them.
+    """
+    return ExpertData(
+        full_name=expert.full_name,
+        nationality=expert.nationality,
+        title=expert.title,
+        available_from=expert.available_from,
+        summary=expert.summary,
+        email=expert.email,
+        phone=expert.phone,
+        gender=expert.gender,
+        birth_year=expert.birth_year,
+        skills=[skill.name for skill in expert.skills],
+        areas=[area.code for area in expert.areas],
+        languages=[(lang.code, lang.level) for lang in expert.languages],
+        years_experience=expert.years_experience,
+        available_until=expert.available_until,
+        modalities=[m.modality for m in expert.modalities],
+        countries_of_experience=[c.country for c in expert.countries],
+        external_id=expert.external_id,
+        consent=expert.has_consent,
+        consent_version=expert.consent_version,
+        consent_given_at=expert.consent_given_at,
+    )

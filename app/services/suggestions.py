@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import Expert, ExpertiseRequest, Organisation, RequestStatus, User
 from app.models.suggestion import SuggestionEntry, SuggestionRun
 from app.reference import countries
+from app.services import availability
 from app.services import matching as matching_service
 from app.services.errors import NotAllowed
 from matching import SIGNALS, Filters, Suggestion
@@ -139,6 +140,7 @@ class CandidateRow:
     global_south: bool
     shares: list[SignalShare] = field(default_factory=list)
     explanation: dict[str, Any] = field(default_factory=dict)
+    stale: bool = False  # availability not confirmed recently (services.availability)
 
 
 @dataclass
@@ -174,6 +176,7 @@ def run_view(run: SuggestionRun) -> RunView:
             Expert.nationality,
             Expert.gender,
             Organisation.name.label("nominated_by"),
+            availability.stale_condition().label("stale"),
         )
         .join(Expert, Expert.id == SuggestionEntry.expert_id)
         .join(Organisation, Organisation.id == Expert.organisation_id)
@@ -196,6 +199,7 @@ def run_view(run: SuggestionRun) -> RunView:
             global_south=bool(known.get(row.nationality) and known[row.nationality].global_south),
             shares=shares(row.SuggestionEntry.components),
             explanation=row.SuggestionEntry.explanation,
+            stale=bool(row.stale),
         )
         for row in rows
     ]

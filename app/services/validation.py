@@ -22,12 +22,16 @@ class Checker:
     def required_text(self, field: str, value: str, max_length: int) -> None:
         if not value.strip():
             self.fail(field, "is required")
-        elif len(value) > max_length:
-            self.fail(field, f"is too long ({len(value)} characters, at most {max_length})")
+        else:
+            self.optional_text(field, value, max_length)
 
     def optional_text(self, field: str, value: str | None, max_length: int) -> None:
-        if value and len(value) > max_length:
+        if not value:
+            return
+        if len(value) > max_length:
             self.fail(field, f"is too long ({len(value)} characters, at most {max_length})")
+        elif "\x00" in value:  # PostgreSQL text cannot hold it; it is never meant
+            self.fail(field, "contains a NUL character (\\x00); remove it")
 
     def whole_number(self, field: str, value: int, low: int, high: int) -> None:
         if not low <= value <= high:

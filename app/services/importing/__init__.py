@@ -8,7 +8,10 @@ with the rules the forms use (``services.experts.validate``, ``services.requests
 and raise ``ImportFailed`` listing every problem, each with its line and field, e.g.
 ``line 12: languages[1].level: 'D1' is not a CEFR level (A1, ...)``. ``write_experts``/
 ``write_requests`` then save the whole file in one transaction, with one audit event per created
-or changed record. ``import_experts``/``import_requests`` do both steps.
+or changed record. ``import_experts``/``import_requests`` do both steps. ``check_experts`` runs
+``read_experts``' checks over records already parsed (the web bulk import turns CSV and XLSX
+rows into them), and ``write_experts(..., dry_run=True)`` says what an import would do without
+saving it (the web preview).
 
 A line's ``external_id`` is required: importing a file again updates those records in place
 instead of duplicating them, and leaves the unchanged ones untouched. Fields the format does not
@@ -31,7 +34,12 @@ from app.services.importing._common import (
     Source,
     source_label,
 )
-from app.services.importing._experts import ExpertLine, read_experts, write_experts
+from app.services.importing._experts import (
+    ExpertLine,
+    check_experts,
+    read_experts,
+    write_experts,
+)
 from app.services.importing._requests import (
     RequestLine,
     RequestPlan,
@@ -48,6 +56,7 @@ __all__ = [
     "RequestLine",
     "RequestPlan",
     "Source",
+    "check_experts",
     "import_experts",
     "import_requests",
     "read_experts",

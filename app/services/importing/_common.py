@@ -12,11 +12,11 @@ from typing import Any, Protocol, TypeVar
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Organisation, OrganisationKind, Skill
-from app.models.taxonomy import normalise_skill
+from app.models import Organisation, OrganisationKind, Skill, User
 from app.services import audit, organisations
 from app.services.errors import FieldError, ValidationFailed
 from app.services.importing._fields import FieldReader
+from app.services.vocabulary import canonical_skill
 
 # A path, or the lines of a file (str or bytes; split them on "\n" only, as JSON Lines does).
 Source = str | Path | Iterable[str] | Iterable[bytes]
@@ -173,7 +173,7 @@ def add_new_skills(names: Iterable[str]) -> None:
     Adding them one by one through the ORM costs a round trip each (thousands for a roster).
     """
     known = set(db.session.scalars(sa.select(Skill.name)))
-    new = sorted({normalise_skill(name) for name in names} - known - {""})
+    new = sorted({canonical_skill(name) for name in names} - known - {""})
     if new:
         db.session.execute(sa.insert(Skill), [{"name": name} for name in new])
 
@@ -218,9 +218,11 @@ def write_in_chunks(
     actor_label: str,
     summary: ImportSummary,
     progress: Progress | None,
+    actor: User | None = None,
 ) -> None:
     """Save lines chunk by chunk, one flush each, then one audit event per created or changed
     record. ``save`` returns (record, snapshot before or None if new), or None if unchanged.
+    ``actor`` is the user who imports, if a person does (the web bulk import).
     """
     created, updated = actions
     entity = created.split(".")[0]
@@ -232,6 +234,7 @@ def write_in_chunks(
                 created if before is None else updated,
                 entity,
                 record.id,
+                actor=actor,
                 actor_label=actor_label,
                 before=before,
                 after=snapshot(record),

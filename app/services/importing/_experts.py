@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from flask import current_app
 
 from app.extensions import db
-from app.models import Expert, ExpertStatus, Organisation, OrganisationKind
+from app.models import Expert, ExpertStatus, Organisation, OrganisationKind, User
 from app.services import audit, experts, organisations
 from app.services.errors import FieldError
 from app.services.experts import ExpertData
@@ -60,11 +61,26 @@ def read_experts(source: Source) -> list[ExpertLine]:
     availability that has already lapsed is accepted (see ``_lapsed``).
     """
     errors: list[LineError] = []
+    lines = check_experts(json_objects(source, errors), errors)
+    if errors:
+        raise ImportFailed(errors)
+    return lines
+
+
+def check_experts(
+    records: Iterable[tuple[int, dict[str, Any]]], errors: list[LineError]
+) -> list[ExpertLine]:
+    """``read_experts``' checks over records already parsed: (line number, JSON-like object).
+
+    For callers that read rows rather than JSON Lines (the web bulk import turns CSV and XLSX
+    rows into the same objects). Every problem is added to ``errors`` instead of raised; the
+    lines returned are those without any problem.
+    """
     lines: list[ExpertLine] = []
     areas = core_area_codes()
     seen: dict[str, int] = {}
     today = date.today()
-    for number, record in json_objects(source, errors):
+    for number, record in records:
         line = FieldReader(record, EXPERT_FIELDS)
         consent_version, consent_given_at = line.consent("consent")
         data = ExpertData(
@@ -98,9 +114,8 @@ def read_experts(source: Source) -> list[ExpertLine]:
         lines.append(ExpertLine(number, data, nominated_by, status))
     named = [(x.line, x.nominated_by) for x in lines if x.nominated_by]
     errors += wrong_kind(named, "nominated_by", [OrganisationKind.MEMBER_STATE])
-    if errors:
-        raise ImportFailed(errors)
-    return lines
+    flawed = {error.line for error in errors}
+    return [x for x in lines if x.line not in flawed]
 
 
 def _lapsed(error: FieldError, data: ExpertData, today: date) -> bool:
@@ -124,6 +139,9 @@ def write_experts(
     actor_label: str,
     consent_version: str | None = None,
     progress: Progress | None = None,
+    *,
+    actor: User | None = None,
+    dry_run: bool = False,
 ) -> ImportSummary:
     """Save validated expert lines in one transaction; on any failure, roll everything back.
 
@@ -136,6 +154,11 @@ def write_experts(
     touched. An existing expert keeps their status unless the line gives one; a new expert is
     active unless the line says otherwise. ``progress`` is called with the number of lines
     just written.
+
+    ``actor`` is the user the audit events name, when a person imports through the web.
+    ``dry_run`` does all of it and then rolls the transaction back, saving nothing: the summary
+    says what importing would do (the web bulk import's preview). It rolls back anything else
+    the session holds too, so call it with nothing pending.
     """
     version = consent_version or current_app.config["CONSENT_VERSION"]
     now = datetime.now(UTC)
@@ -179,8 +202,13 @@ def write_experts(
             return expert, before
 
         actions = ("expert.registered", "expert.updated")
-        write_in_chunks(lines, save, experts.snapshot, actions, actor_label, summary, progress)
-        db.session.commit()
+        write_in_chunks(
+            lines, save, experts.snapshot, actions, actor_label, summary, progress, actor=actor
+        )
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
     except BaseException:
         db.session.rollback()
         raise

@@ -1,0 +1,1 @@
+"""The public page an expert reaches from a reconfirmation email: no account, a signed link."""

@@ -1,0 +1,290 @@
+"""One skill vocabulary: names normalised with known synonyms, and offered while typing."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from app.models import Expert, ExpertiseRequest, OrganisationKind, Role, Skill
+from app.services import experts as expert_service
+from app.services import importing
+from app.services import requests as request_service
+from app.services.vocabulary import canonical_skill, synonyms
+from tests.browser import CHROMIUM_FLAGS, require_chromium, serve
+from tests.conftest import empty_database, submit_form
+from tests.factories import (
+    expert_data,
+    make_expert,
+    make_organisation,
+    make_request,
+    make_user,
+    request_data,
+)
+from tests.test_requests import form_data
+from tests.test_roster import valid_form
+
+
+@pytest.fixture
+def ghana(app):
+    return make_organisation(name="Government of GH", country="GH")
+
+
+@pytest.fixture
+def focal(ghana):
+    return make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
+
+
+@pytest.fixture
+def mission(app):
+    return make_organisation(OrganisationKind.MISSION, "UNMISS", "SS")
+
+
+@pytest.fixture
+def requester(mission):
+    return make_user(Role.REQUESTER, mission, email="req@unmiss.example")
+
+
+def skill_names() -> set[str]:
+    return set(db.session.scalars(sa.select(Skill.name)))
+
+
+# ---- normalising -----------------------------------------------------------------------------
+
+
+DDR = "disarmament, demobilisation and reintegration"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("  Legislative   Drafting ", "legislative drafting"),
+        ("SSR", "security sector reform"),
+        ("DDR", DDR),
+        ("Disarmament, Demobilization and Reintegration", DDR),
+        ("disarmament demobilisation and reintegration", DDR),
+        ("GBV", "sexual and gender-based violence"),
+        ("sgbv", "sexual and gender-based violence"),
+        ("DDR programming", DDR + " programming"),
+        ("Organization development", "organisation development"),
+        ("peace-keeping operations", "peacekeeping operations"),
+        ("M&E", "monitoring and evaluation"),
+        # Whole-name synonyms stay whole-name: "sea" in a longer name is the sea.
+        ("law of the sea", "law of the sea"),
+        ("POC", "protection of civilians"),
+        ("poc reporting", "poc reporting"),
+        ("program firmware", "program firmware"),
+    ],
+)  # fmt: skip
+def test_canonical_names(typed, stored):
+    assert canonical_skill(typed) == stored
+
+
+def test_the_synonym_list_is_small_and_every_canonical_name_is_final():
+    known = synonyms()
+    assert 30 <= len(known.names) + len(known.words) <= 70
+    for canonical in [*known.names.values(), *known.words.values()]:
+        assert canonical_skill(canonical) == canonical
+
+
+def test_a_name_too_long_once_expanded_stays_as_typed():
+    typed = "x" * 195 + " ddr"
+    assert canonical_skill(typed) == typed
+
+
+def test_registering_stores_canonical_skills(app, ghana, focal):
+    data = expert_data(skills=["SSR", "Security Sector Reform", "DDR programming", " GBV "])
+    expert = expert_service.register(data, ghana, focal, "v1")
+    assert [s.name for s in expert.skills] == [
+        "disarmament, demobilisation and reintegration programming",
+        "security sector reform",
+        "sexual and gender-based violence",
+    ]
+
+
+def test_the_roster_form_stores_canonical_skills(client, auth, focal):
+    auth.login(focal.email)
+    response = submit_form(client, "/roster/new", valid_form(skills="SSR\nDemobilization\n"))
+    assert response.status_code == 302
+    expert = db.session.scalars(sa.select(Expert)).one()
+    assert {s.name for s in expert.skills} == {"security sector reform", "demobilisation"}
+
+
+def test_requests_store_canonical_skills(client, auth, requester, mission):
+    saved = request_service.save_draft(request_data(skills=["SGBV", "IHL"]), mission, requester)
+    assert {s.name for s in saved.skills} == {
+        "sexual and gender-based violence",
+        "international humanitarian law",
+    }
+    auth.login(requester.email)
+    submit_form(client, "/requests/new", form_data(required_skills="PFM\nrule-of-law\n"))
+    newest = db.session.scalars(sa.select(ExpertiseRequest).order_by(ExpertiseRequest.id.desc()))
+    assert {s.name for s in newest.first().skills} == {"public financial management", "rule of law"}
+
+
+def test_importing_stores_canonical_skills_and_no_variants(app):
+    line = {
+        "external_id": "X1", "full_name": "Grace Mensah", "nationality": "GH",
+        "nominated_by": "Government of GH", "title": "adviser",
+        "skills": ["SSR", "security sector reform", "Organizational development", "SGBV"],
+        "languages": [{"code": "en", "level": "C1"}], "available_from": "2027-01-01",
+        "modalities": ["consultant"],
+    }  # fmt: skip
+    importing.import_experts([json.dumps(line)])
+    expert = db.session.scalars(sa.select(Expert)).one()
+    assert {s.name for s in expert.skills} == {
+        "security sector reform",
+        "organisational development",
+        "sexual and gender-based violence",
+    }
+    assert skill_names() == {s.name for s in expert.skills}  # no "ssr", no "sgbv" left over
+
+
+def test_stored_skills_are_not_rewritten(app, ghana):
+    """No data migration: a name stored before its synonym was listed keeps that name."""
+    db.session.add(Skill(name="ssr"))
+    db.session.commit()
+    make_expert(ghana, skills=["SSR"])
+    assert {"ssr", "security sector reform"} <= skill_names()
+
+
+# ---- suggesting ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def vocabulary(ghana, mission):
+    make_expert(ghana, skills=["legislative drafting", "court administration"])
+    make_expert(ghana, skills=["legislative drafting", "legal research"])
+    make_expert(ghana, skills=["constitutional law", "electoral law"])
+    make_request(mission, skills=["drafting of regulations", "legal research"])
+
+
+def suggestions(client, typed: str) -> list[str]:
+    response = client.get("/skills/suggest", query_string={"q": typed})
+    assert response.status_code == 200 and response.is_json
+    names = response.get_json()
+    assert isinstance(names, list) and all(isinstance(n, str) for n in names)
+    return names
+
+
+def test_suggestions_for_a_focal_point_and_a_requester(client, auth, focal, requester, vocabulary):
+    for user in (focal, requester):
+        auth.login(user.email)
+        assert suggestions(client, "LEGIS") == ["legislative drafting"]
+        # starts with it first, then a word starting with it, then anywhere; most used first
+        assert suggestions(client, "law") == ["constitutional law", "electoral law"]
+        assert suggestions(client, "draft") == ["drafting of regulations", "legislative drafting"]
+        assert suggestions(client, "le") == [
+            "legal research",
+            "legislative drafting",
+            "electoral law",
+        ]
+        assert suggestions(client, "ssr") == ["security sector reform"]  # a known synonym
+        assert suggestions(client, "l") == []  # too short to be useful
+        assert suggestions(client, "%%") == [] and suggestions(client, "l_g") == []
+        auth.logout()
+
+
+def test_at_most_ten_suggestions(client, auth, focal, ghana):
+    make_expert(ghana, skills=[f"mediation {n:02}" for n in range(15)])
+    auth.login(focal.email)
+    assert suggestions(client, "mediation") == [f"mediation {n:02}" for n in range(10)]
+
+
+def test_suggestions_need_a_role_that_writes_skills(client, auth, vocabulary):
+    response = client.get("/skills/suggest?q=legis")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    hr = make_user(Role.HR_REVIEWER, make_organisation(OrganisationKind.UN_HR, "UN HR", None))
+    admin = make_user(Role.ADMIN, make_organisation(OrganisationKind.UN_HR, "UN Admin", None))
+    for user in (hr, admin):
+        auth.login(user.email)
+        assert client.get("/skills/suggest?q=legis").status_code == 403
+        auth.logout()
+
+
+_SCRIPT = re.compile(r"<script\b[^>]*>", re.S)
+
+
+@pytest.mark.parametrize(
+    ("role", "page"), [("focal", "/roster/new"), ("requester", "/requests/new")]
+)
+def test_the_skills_textareas_load_the_script_from_the_app(request, client, auth, role, page):
+    auth.login(request.getfixturevalue(role).email)
+    html = client.get(page).get_data(as_text=True)
+    assert 'data-skill-suggest="/skills/suggest"' in html
+    assert '<script src="/static/skills.js" defer></script>' in html
+    assert all(" src=" in tag for tag in _SCRIPT.findall(html))  # no inline JavaScript (CSP)
+    script = client.get("/static/skills.js")
+    assert script.status_code == 200 and "javascript" in script.content_type
+    script.close()
+
+
+# ---- in a browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CIVCAP_ENV", "testing")
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("skills") / "civcap.sqlite3")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
+        make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
+        make_expert(ghana, skills=["legislative drafting", "legal research"])
+    yield app
+    with app.app_context():
+        empty_database()
+        db.engine.dispose()
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def page(live_app) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    executable = require_chromium()
+    with serve(live_app) as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        page = browser.new_context(base_url=base_url).new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+@pytest.mark.browser
+def test_a_suggestion_completes_the_line_being_typed(page):
+    from playwright.sync_api import expect
+
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.goto("/login")
+    page.get_by_label("Email").fill("fp@gh.example")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/roster/new")
+    skills = page.get_by_label("Skills")
+    skills.fill("mediation\n")
+    skills.press_sequentially("legi")
+    options = page.get_by_role("listbox", name="Completions").get_by_role("option")
+    expect(options).to_have_text(["legislative drafting"])
+    skills.press("ArrowDown")
+    skills.press("Enter")
+    expect(skills).to_have_value("mediation\nlegislative drafting\n")
+    expect(options).to_have_count(0)
+    skills.press_sequentially("le")
+    expect(options).to_have_text(["legal research", "legislative drafting"])
+    options.first.click()
+    expect(skills).to_have_value("mediation\nlegislative drafting\nlegal research\n")
+    assert errors == []  # no CSP refusals, no script errors
