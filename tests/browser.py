@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM_FLAGS = [
@@ -57,3 +58,82 @@ def serve(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+# ---- fixtures and steps shared by the browser test modules (registered in conftest) ---------
+# A module defines ``live_app`` (usually with ``live_app_for``); these give it a server, a
+# browser and pages.
+
+
+@contextmanager
+def live_app_for(folder: Path, seed: Callable[[], None], **config: object) -> Iterator[Flask]:
+    """A migrated SQLite app in ``folder``, seeded by ``seed()``, emptied afterwards."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+    from tests.conftest import empty_database
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CIVCAP_ENV", "testing")  # mail stays in the outbox, where tests can read it
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "civcap.sqlite3"),
+         "TESTING": True, "UPLOAD_DIR": str(folder / "uploads"), **config}
+    )  # fmt: skip
+    with app.app_context():
+        upgrade()
+        seed()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            empty_database()
+            db.engine.dispose()
+        mp.undo()
+
+
+@pytest.fixture(scope="module")
+def base_url(live_app: Flask) -> Iterator[str]:
+    with serve(live_app) as url:
+        live_app.config["PUBLIC_URL"] = url  # links in emails point at this server
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+def new_page(browser: Browser, base_url: str) -> Page:
+    """A page in a context of its own: one person, one session."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    page = new_page(browser, base_url)
+    yield page
+    page.context.close()
+
+
+def log_in(page: Page, email: str) -> None:
+    from tests.conftest import PASSWORD
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def nav(page: Page, name: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()

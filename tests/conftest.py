@@ -16,7 +16,8 @@ from app import create_app
 from app.extensions import db
 from tests.postgres import ThrowawayPostgres, find_bindir, postgres_mode
 
-pytest_plugins = ["tests.smtp"]  # a real SMTP server on loopback: the ``smtp`` fixture
+# ``smtp``: a real SMTP server on loopback; ``browser``, ``page``, ``base_url``: headless Chromium
+pytest_plugins = ["tests.smtp", "tests.browser"]
 
 PASSWORD = "correct horse battery"
 

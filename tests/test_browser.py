@@ -3,82 +3,33 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from flask_migrate import upgrade
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from app import create_app
-from app.extensions import db
 from app.models import OrganisationKind, Role
-from tests.browser import CHROMIUM_FLAGS, require_chromium, serve
-from tests.conftest import PASSWORD, empty_database
+from tests.browser import live_app_for, log_in, nav, new_page
 from tests.factories import make_expert, make_organisation, make_user
 
 pytestmark = pytest.mark.browser
 
 
+def seed() -> None:
+    ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
+    mission = make_organisation(OrganisationKind.MISSION, "UNMISS", "SS")
+    hr = make_organisation(OrganisationKind.UN_HR, "UN HR", None)
+    make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
+    make_user(Role.REQUESTER, mission, email="req@unmiss.example")
+    make_user(Role.HR_REVIEWER, hr, email="hr@un.example")
+    make_user(Role.HR_REVIEWER, hr, email="hr2@un.example")
+    make_expert(ghana, full_name="Kwame Asante", title="legislative drafter",
+                languages=[("en", "C2"), ("fr", "B2")])  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIVCAP_ENV", "testing")
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "civcap.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    with app.app_context():
-        upgrade()
-        ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
-        mission = make_organisation(OrganisationKind.MISSION, "UNMISS", "SS")
-        hr = make_organisation(OrganisationKind.UN_HR, "UN HR", None)
-        make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
-        make_user(Role.REQUESTER, mission, email="req@unmiss.example")
-        make_user(Role.HR_REVIEWER, hr, email="hr@un.example")
-        make_user(Role.HR_REVIEWER, hr, email="hr2@un.example")
-        make_expert(ghana, full_name="Kwame Asante", title="legislative drafter",
-                    languages=[("en", "C2"), ("fr", "B2")])  # fmt: skip
-    yield app
-    with app.app_context():
-        empty_database()
-        db.engine.dispose()
-    mp.undo()
-
-
-@pytest.fixture(scope="module")
-def base_url(live_app) -> Iterator[str]:
-    with serve(live_app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, base_url) -> Iterator[Page]:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def nav(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    with live_app_for(tmp_path_factory.mktemp("browser"), seed) as app:
+        yield app
 
 
 def test_focal_point_registers_an_expert_and_sees_the_error_on_a_bad_field(page: Page):
@@ -163,9 +114,7 @@ def test_the_whole_selection_path_with_four_logins(browser, base_url):
     requester sees who was selected."""
 
     def person(email: str) -> Page:
-        context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        page = new_page(browser, base_url)
         log_in(page, email)
         return page
 

@@ -4,70 +4,35 @@ Chromium driven by Playwright: no account, a signed link that works once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
-from app import create_app
 from app.extensions import db
 from app.models import Expert, OrganisationKind, OutboxMessage, Role
-from tests.browser import CHROMIUM_FLAGS, require_chromium, serve
-from tests.conftest import PASSWORD, empty_database
+from tests.browser import live_app_for, log_in, nav, new_page
 from tests.factories import make_expert, make_organisation, make_user
 
 pytestmark = pytest.mark.browser
 
 
+def seed() -> None:
+    ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of Ghana", "GH")
+    make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
+    make_expert(
+        ghana,
+        full_name="Abena Owusu",
+        email="abena.owusu@example.org",
+        availability_confirmed_at=datetime.now(UTC) - timedelta(days=120),
+    )
+
+
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIVCAP_ENV", "testing")  # mail stays in the outbox, where the test reads it
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("browser-confirm") / "civcap.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    with app.app_context():
-        upgrade()
-        ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of Ghana", "GH")
-        make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
-        make_expert(
-            ghana,
-            full_name="Abena Owusu",
-            email="abena.owusu@example.org",
-            availability_confirmed_at=datetime.now(UTC) - timedelta(days=120),
-        )
-    yield app
-    with app.app_context():
-        empty_database()
-        db.engine.dispose()
-    mp.undo()
-
-
-@pytest.fixture(scope="module")
-def base_url(live_app) -> Iterator[str]:
-    with serve(live_app) as url:
-        live_app.config["PUBLIC_URL"] = url  # the emailed links point at this server
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
-
-
-def new_page(browser, base_url: str) -> Page:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
+    with live_app_for(tmp_path_factory.mktemp("browser-confirm"), seed) as app:
+        yield app
 
 
 def emailed_link(live_app, recipient: str) -> str:
@@ -87,11 +52,8 @@ def emailed_link(live_app, recipient: str) -> str:
 def test_an_expert_changes_the_window_through_the_emailed_link(live_app, base_url, browser):
     # The focal point sees the stale profile and asks every stale expert to reconfirm.
     focal = new_page(browser, base_url)
-    focal.goto("/login")
-    focal.get_by_label("Email").fill("fp@gh.example")
-    focal.get_by_label("Password").fill(PASSWORD)
-    focal.get_by_role("button", name="Log in").click()
-    focal.get_by_role("navigation", name="Main").get_by_role("link", name="Our experts").click()
+    log_in(focal, "fp@gh.example")
+    nav(focal, "Our experts")
     expect(focal.get_by_text("1 profile")).to_be_visible()
     focal.get_by_role("button", name="Send reconfirmation to all stale").click()
     expect(

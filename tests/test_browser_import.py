@@ -3,71 +3,28 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from app import create_app
-from app.extensions import db
 from app.models import OrganisationKind, Role
 from app.services.import_files import COLUMNS
-from tests.browser import CHROMIUM_FLAGS, require_chromium, serve
-from tests.conftest import PASSWORD, empty_database
+from tests.browser import live_app_for, log_in, nav
 from tests.factories import make_organisation, make_user
 
 pytestmark = pytest.mark.browser
 
 
+def seed() -> None:
+    ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
+    make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
+
+
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIVCAP_ENV", "testing")
-    folder = tmp_path_factory.mktemp("browser-import")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "civcap.sqlite3"),
-            "TESTING": True,
-            "UPLOAD_DIR": str(folder / "uploads"),
-        }
-    )
-    with app.app_context():
-        upgrade()
-        ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
-        make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
-    yield app
-    with app.app_context():
-        empty_database()
-        db.engine.dispose()
-    mp.undo()
-
-
-@pytest.fixture(scope="module")
-def base_url(live_app) -> Iterator[str]:
-    with serve(live_app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, base_url) -> Iterator[Page]:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with live_app_for(tmp_path_factory.mktemp("browser-import"), seed) as app:
+        yield app
 
 
 def write_csv(path: Path, second_languages: str) -> Path:
@@ -92,11 +49,8 @@ def write_csv(path: Path, second_languages: str) -> Path:
 
 
 def test_focal_point_fixes_an_error_row_and_imports(page: Page, tmp_path: Path):
-    page.goto("/login")
-    page.get_by_label("Email").fill("fp@gh.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Our experts").click()
+    log_in(page, "fp@gh.example")
+    nav(page, "Our experts")
     page.get_by_role("link", name="Import experts").click()
     expect(page.get_by_role("heading", name="Import experts · Government of GH")).to_be_visible()
 
