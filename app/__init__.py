@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.confirm.views import bp as confirm_bp
+    from app.dashboard.views import bp as dashboard_bp
     from app.main.views import bp as main_bp
     from app.outreach.views import bp as outreach_bp
     from app.requests.views import bp as requests_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(confirm_bp)
     app.register_blueprint(skills_bp)
+    app.register_blueprint(dashboard_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -244,3 +244,12 @@ def _register_matching_commands() -> None:
 
 
 _register_matching_commands()
+
+
+def _register_dashboard_commands() -> None:
+    from app.dashboard_commands import register
+
+    register(cli)
+
+
+_register_dashboard_commands()
