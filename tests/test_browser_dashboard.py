@@ -8,10 +8,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from flask_migrate import upgrade
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from app import create_app
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -22,8 +20,7 @@ from app.models import (
     RequestStatus,
     Role,
 )
-from tests.browser import CHROMIUM_FLAGS, require_chromium, serve
-from tests.conftest import PASSWORD, empty_database
+from tests.browser import live_app_for, log_in, new_page
 from tests.factories import make_expert, make_organisation, make_request, make_user
 
 pytestmark = pytest.mark.browser
@@ -45,84 +42,51 @@ def candidate(request, expert, moves: list[str], state: CandidateState) -> None:
     db.session.commit()
 
 
+def seed() -> None:
+    ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
+    france = make_organisation(OrganisationKind.MEMBER_STATE, "Government of FR", "FR")
+    mission = make_organisation(OrganisationKind.MISSION, "UNMISS", "SS")
+    hr = make_organisation(OrganisationKind.UN_HR, "UN HR", None)
+    make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
+    make_user(Role.FOCAL_POINT, france, email="fp@fr.example")
+    make_user(Role.REQUESTER, mission, email="req@unmiss.example")
+    make_user(Role.HR_REVIEWER, hr, email="hr@un.example")
+    open_window = {"available_from": date(2026, 1, 1), "available_until": None}
+    ama = make_expert(ghana, full_name="Ama Owusu", gender="female", **open_window)
+    kofi = make_expert(ghana, full_name="Kofi Mensah", gender="male", **open_window)
+    jean = make_expert(france, full_name="Jean Dupont", gender="male", nationality="FR",
+                       areas=["justice", "security"], **open_window)  # fmt: skip
+    court = make_request(mission, RequestStatus.OPEN, title="Court adviser", area="justice",
+                         languages=[("en", "B2")], start_date=date(2027, 3, 1))  # fmt: skip
+    police = make_request(mission, RequestStatus.OPEN, title="Police adviser",
+                          area="security", languages=[("fr", "C1")],
+                          start_date=date(2027, 3, 1))  # fmt: skip
+    for r in (court, police):
+        r.submitted_at = datetime(2027, 1, 5, tzinfo=UTC)
+    db.session.add(RequestPublication(request_id=court.id, organisation_id=ghana.id))
+    db.session.commit()
+    candidate(court, ama, ["suggested", "shortlisted", "consultation", "released"], S.RELEASED)
+    candidate(court, kofi, ["suggested", "dismissed"], S.DISMISSED)
+    candidate(court, jean, ["suggested", "shortlisted", "dismissed"], S.DISMISSED)
+    candidate(police, jean, ["suggested", "shortlisted"], S.SHORTLISTED)
+
+
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIVCAP_ENV", "testing")
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("browser-dashboard") / "civcap.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    with app.app_context():
-        upgrade()
-        ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
-        france = make_organisation(OrganisationKind.MEMBER_STATE, "Government of FR", "FR")
-        mission = make_organisation(OrganisationKind.MISSION, "UNMISS", "SS")
-        hr = make_organisation(OrganisationKind.UN_HR, "UN HR", None)
-        make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
-        make_user(Role.FOCAL_POINT, france, email="fp@fr.example")
-        make_user(Role.REQUESTER, mission, email="req@unmiss.example")
-        make_user(Role.HR_REVIEWER, hr, email="hr@un.example")
-        open_window = {"available_from": date(2026, 1, 1), "available_until": None}
-        ama = make_expert(ghana, full_name="Ama Owusu", gender="female", **open_window)
-        kofi = make_expert(ghana, full_name="Kofi Mensah", gender="male", **open_window)
-        jean = make_expert(france, full_name="Jean Dupont", gender="male", nationality="FR",
-                           areas=["justice", "security"], **open_window)  # fmt: skip
-        court = make_request(mission, RequestStatus.OPEN, title="Court adviser", area="justice",
-                             languages=[("en", "B2")], start_date=date(2027, 3, 1))  # fmt: skip
-        police = make_request(mission, RequestStatus.OPEN, title="Police adviser",
-                              area="security", languages=[("fr", "C1")],
-                              start_date=date(2027, 3, 1))  # fmt: skip
-        for r in (court, police):
-            r.submitted_at = datetime(2027, 1, 5, tzinfo=UTC)
-        db.session.add(RequestPublication(request_id=court.id, organisation_id=ghana.id))
-        db.session.commit()
-        candidate(court, ama, ["suggested", "shortlisted", "consultation", "released"], S.RELEASED)
-        candidate(court, kofi, ["suggested", "dismissed"], S.DISMISSED)
-        candidate(court, jean, ["suggested", "shortlisted", "dismissed"], S.DISMISSED)
-        candidate(police, jean, ["suggested", "shortlisted"], S.SHORTLISTED)
-    yield app
-    with app.app_context():
-        empty_database()
-        db.engine.dispose()
-    mp.undo()
-
-
-@pytest.fixture(scope="module")
-def base_url(live_app) -> Iterator[str]:
-    with serve(live_app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
+    with live_app_for(tmp_path_factory.mktemp("browser-dashboard"), seed) as app:
+        yield app
 
 
 @pytest.fixture
 def page(browser, base_url) -> Iterator[Page]:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = new_page(browser, base_url)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if "Security Policy" in m.text else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
-    context.close()
+    page.context.close()
     # No style or script was refused by the CSP, and no script failed.
     assert errors == []
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def expect_drawn(page: Page, figure_id: str, title: str) -> None:

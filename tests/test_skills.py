@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from app import create_app
 from app.extensions import db
 from app.models import Expert, ExpertiseRequest, OrganisationKind, Role, Skill
 from app.services import experts as expert_service
 from app.services import importing
 from app.services import requests as request_service
 from app.services.vocabulary import canonical_skill, synonyms
-from tests.browser import CHROMIUM_FLAGS, require_chromium, serve
-from tests.conftest import empty_database, submit_form
+from tests.browser import live_app_for
+from tests.conftest import submit_form
 from tests.factories import (
     expert_data,
     make_expert,
@@ -228,37 +225,16 @@ def test_the_skills_textareas_load_the_script_from_the_app(request, client, auth
 # ---- in a browser ----------------------------------------------------------------------------
 
 
+def seed() -> None:
+    ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
+    make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
+    make_expert(ghana, skills=["legislative drafting", "legal research"])
+
+
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CIVCAP_ENV", "testing")
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("skills") / "civcap.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    with app.app_context():
-        upgrade()
-        ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
-        make_user(Role.FOCAL_POINT, ghana, email="fp@gh.example")
-        make_expert(ghana, skills=["legislative drafting", "legal research"])
-    yield app
-    with app.app_context():
-        empty_database()
-        db.engine.dispose()
-    mp.undo()
-
-
-@pytest.fixture(scope="module")
-def page(live_app) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    executable = require_chromium()
-    with serve(live_app) as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
-        )
-        page = browser.new_context(base_url=base_url).new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+    with live_app_for(tmp_path_factory.mktemp("skills"), seed) as app:
+        yield app
 
 
 @pytest.mark.browser
