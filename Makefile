@@ -5,18 +5,25 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-dev migrate demo lint clean
+# Every install takes its exact versions from constraints.txt, pip, setuptools and wheel and the
+# build of civcap itself included, so an upstream release changes nothing until it is taken on
+# purpose with `make constraints`.
+CONSTRAINTS := constraints.txt
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint $(CONSTRAINTS)
+
+.PHONY: run test install install-dev migrate demo lint clean constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) --upgrade pip setuptools wheel
+	$(PIP_INSTALL) --build-constraint $(CONSTRAINTS) -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) --upgrade pip setuptools wheel
+	$(PIP_INSTALL) --build-constraint $(CONSTRAINTS) -e '.[dev]'
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -35,6 +42,26 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check app matching tests config.py
 	$(BIN)/mypy
+
+## make constraints: re-resolve pyproject.toml at the newest releases, in a throwaway venv, into
+## constraints.txt; review `git diff constraints.txt` and run `make test` before committing it
+constraints:
+	@set -eu; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet --upgrade pip setuptools wheel; \
+	"$$tmp/venv/bin/python" -m pip install --quiet -e '.[dev]'; \
+	{ \
+	  echo '# Exact versions of everything `make run`, `make test` and .ci/run install: the dependencies'; \
+	  echo '# and the dev extra of pyproject.toml, and pip, setuptools and wheel (which also build civcap).'; \
+	  echo '# pyproject.toml keeps open bounds; this file decides what is installed, so an upstream release'; \
+	  echo '# reaches the venv and CI only when someone takes it on purpose.'; \
+	  echo '# Refresh: `make constraints` (resolves pyproject.toml afresh in a throwaway venv and rewrites'; \
+	  echo '# this file), review the diff, run `make test`, commit. Do not edit by hand.'; \
+	  "$$tmp/venv/bin/python" -c 'import platform, sys; print("# Resolved with Python %d.%d on %s %s." % (*sys.version_info[:2], platform.system(), platform.machine()))'; \
+	  "$$tmp/venv/bin/python" -m pip freeze --all --exclude-editable; \
+	} > "$$tmp/constraints.txt"; \
+	cat "$$tmp/constraints.txt" > $(CONSTRAINTS)
+	@echo 'make constraints: constraints.txt rewritten; review `git diff constraints.txt`, then `make test`.'
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -24,6 +24,7 @@ CIVCAP_RETENTION_DAYS  ``civcap purge`` erases experts withdrawn longer ago than
 CIVCAP_UPLOAD_DIR  where CV files and uploads awaiting confirmation are kept, outside the web
                 root (default ``instance/uploads``).
 CIVCAP_MAX_UPLOAD_MB  the largest file accepted (CV or bulk import; default 10).
+CIVCAP_PAGE_SIZE  rows per page of every list (default 50, at most 500).
 """
 
 from __future__ import annotations
@@ -71,6 +72,18 @@ def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigurationError(f"{name}={raw!r} is not a whole number.") from None
+
+
+MAX_PAGE_SIZE = 500
+
+
+def _page_size(env: Mapping[str, str]) -> int:
+    size = _whole_number(env, "CIVCAP_PAGE_SIZE", 50)
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ConfigurationError(
+            f"CIVCAP_PAGE_SIZE={size} is not between 1 and {MAX_PAGE_SIZE} (rows per list page)."
+        )
+    return size
 
 
 def _mail(env: Mapping[str, str], name: str) -> dict[str, Any]:
@@ -133,7 +146,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "PAGE_SIZE": int(env.get("CIVCAP_PAGE_SIZE", "50")),
+        "PAGE_SIZE": _page_size(env),
         "CONSENT_VERSION": env.get("CIVCAP_CONSENT_VERSION", "2026-11"),
         # A worker rebuilds its matching index in a background thread while the old one serves;
         # tests rebuild in place, so that what they assert is what the next request sees.

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Blueprint, Flask, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_commands(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_template_helpers(app)
@@ -35,15 +36,15 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "accounts.session.login"
     login_manager.login_message = "Please log in to see this page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
     from app.models import User
-    from app.services import mail
+    from app.notifications import outbox
 
-    mail.init_app(app)
+    outbox.init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -60,27 +61,69 @@ def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.admin.views import bp as admin_bp
-    from app.auth.views import bp as auth_bp
-    from app.confirm.views import bp as confirm_bp
-    from app.dashboard.views import bp as dashboard_bp
-    from app.main.views import bp as main_bp
-    from app.outreach.views import bp as outreach_bp
-    from app.requests.views import bp as requests_bp
-    from app.review.views import bp as review_bp
-    from app.roster.views import bp as roster_bp
-    from app.skills import bp as skills_bp
+    """Each feature's pages: one blueprint per role, nested in the feature's own blueprint.
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(roster_bp)
-    app.register_blueprint(requests_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(outreach_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(confirm_bp)
-    app.register_blueprint(skills_bp)
-    app.register_blueprint(dashboard_bp)
+    Endpoints read ``feature.role.view``: ``candidates.hr.shortlist`` is ``shortlist()`` in
+    ``app/candidates/hr.py``.
+    """
+    from app.accounts import admin as accounts_admin
+    from app.accounts import session
+    from app.availability import expert as availability_expert
+    from app.availability import focal_point as availability_focal_point
+    from app.candidates import hr as candidates_hr
+    from app.cv import focal_point as cv_focal_point
+    from app.cv import hr as cv_hr
+    from app.dashboards import focal_point as dashboards_focal_point
+    from app.dashboards import hr as dashboards_hr
+    from app.dashboards import requester as dashboards_requester
+    from app.duplicates import focal_point as duplicates_focal_point
+    from app.duplicates import hr as duplicates_hr
+    from app.imports import focal_point as imports_focal_point
+    from app.notifications import admin as notifications_admin
+    from app.outreach import focal_point as outreach_focal_point
+    from app.personal_data import admin as personal_data_admin
+    from app.personal_data import focal_point as personal_data_focal_point
+    from app.requests import hr as requests_hr
+    from app.requests import requester
+    from app.roster import focal_point as roster_focal_point
+    from app.roster import hr as roster_hr
+    from app.skills import autocomplete
+    from app.suggestions import hr as suggestions_hr
+
+    features = {
+        "accounts": [session, accounts_admin],
+        "notifications": [notifications_admin],
+        "skills": [autocomplete],
+        "roster": [roster_focal_point, roster_hr],
+        "availability": [availability_focal_point, availability_expert],
+        "cv": [cv_focal_point, cv_hr],
+        "personal_data": [personal_data_focal_point, personal_data_admin],
+        "duplicates": [duplicates_focal_point, duplicates_hr],
+        "imports": [imports_focal_point],
+        "suggestions": [suggestions_hr],
+        "candidates": [candidates_hr],
+        "outreach": [outreach_focal_point],
+        "requests": [requester, requests_hr],
+        "dashboards": [dashboards_hr, dashboards_focal_point, dashboards_requester],
+    }
+    for name, pages in features.items():
+        feature = Blueprint(name, __name__)
+        for page in pages:
+            feature.register_blueprint(page.bp)
+        app.register_blueprint(feature)
+
+
+def register_commands(app: Flask) -> None:
+    """Each feature's ``civcap`` commands (the developer tools come as CLI plugins instead)."""
+    from app.accounts import commands as accounts
+    from app.imports import commands as imports
+    from app.notifications import commands as notifications
+    from app.personal_data import commands as personal_data
+    from app.suggestions import commands as suggestions
+
+    for feature in (accounts, imports, notifications, personal_data, suggestions):
+        for command in feature.COMMANDS:
+            app.cli.add_command(command)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -115,7 +158,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import reference
+    from app.common import reference
 
     app.jinja_env.globals.update(
         country_name=reference.country_name,

@@ -5,7 +5,14 @@ roster for a request and explains every place. ``deployability`` is the one defi
 deployability rule, used by ranking, pages and evaluation.
 """
 
-from matching._deployability import Deployability, add_months, deployability
+from matching._deployability import (
+    START_GRACE_DAYS,
+    Deployability,
+    add_months,
+    deployability,
+    latest_start,
+    required_until,
+)
 from matching._matcher import SIGNALS, Filters, Matcher, Weights
 from matching._records import (
     CEFR_LEVELS,
@@ -23,6 +30,7 @@ __version__ = "1.1"
 __all__ = [
     "CEFR_LEVELS",
     "SIGNALS",
+    "START_GRACE_DAYS",
     "Deployability",
     "ExpertProfile",
     "Filters",
@@ -37,4 +45,6 @@ __all__ = [
     "Weights",
     "add_months",
     "deployability",
+    "latest_start",
+    "required_until",
 ]

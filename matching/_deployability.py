@@ -1,4 +1,4 @@
-"""The deployability rule (DESIGN.md), defined once and used by ranking, pages and evaluation.
+"""The deployability rule, defined once and used by ranking, pages and evaluation.
 
 An expert is deployable for a request when they hold every required language at or above its
 level, and they are available from no later than 30 days after the start date until at least

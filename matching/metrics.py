@@ -1,4 +1,4 @@
-"""Ranking-quality metrics of the matching benchmark (shared/eval/README.md)."""
+"""Ranking-quality metrics of the matching benchmark (graded relevance judgements per request)."""
 
 from __future__ import annotations
 

@@ -16,8 +16,9 @@ from app import create_app
 from app.extensions import db
 from tests.postgres import ThrowawayPostgres, find_bindir, postgres_mode
 
-# ``smtp``: a real SMTP server on loopback; ``browser``, ``page``, ``base_url``: headless Chromium
-pytest_plugins = ["tests.smtp", "tests.browser"]
+# ``smtp``: a real SMTP server on loopback; ``browser``, ``page``, ``base_url``: headless Chromium;
+# ``ghana``, ``mission``, ``un_hr``, ``focal``, ``requester``, ``hr``…: the shared cast
+pytest_plugins = ["tests.smtp", "tests.browser", "tests.cast"]
 
 PASSWORD = "correct horse battery"
 
@@ -146,6 +147,14 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+def login(client_or_app: FlaskClient | Flask, email: str) -> FlaskClient:
+    """Log ``email`` in on the client given; given the app, on a browser session of its own."""
+    if isinstance(client_or_app, Flask):
+        client_or_app = client_or_app.test_client()
+    AuthActions(client_or_app).login(email)
+    return client_or_app
 
 
 @pytest.fixture(scope="session")

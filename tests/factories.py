@@ -8,6 +8,8 @@ from typing import Any
 
 from werkzeug.security import generate_password_hash
 
+from app.accounts import organisations
+from app.common.vocabulary import SkillVocabulary, core_areas
 from app.extensions import db
 from app.models import (
     Expert,
@@ -18,12 +20,10 @@ from app.models import (
     Role,
     User,
 )
-from app.services import experts as expert_service
-from app.services import organisations
-from app.services import requests as request_service
-from app.services.experts import ExpertData
-from app.services.requests import RequestData
-from app.services.vocabulary import SkillVocabulary, core_areas
+from app.requests import drafting as request_service
+from app.requests.drafting import RequestData
+from app.roster import experts as expert_service
+from app.roster.experts import ExpertData
 from tests.conftest import PASSWORD
 
 _seq = count(1)

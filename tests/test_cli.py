@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.accounts import users
 from app.cli import cli
 from app.models import OrganisationKind, Role, User
-from app.services import users
 from tests.conftest import count
 from tests.factories import make_organisation, make_user
 
@@ -26,11 +26,6 @@ def create_user(runner, **options: str):
     for name, value in values.items():
         args += [f"--{name}", value]
     return runner.invoke(cli, args)
-
-
-@pytest.fixture
-def ghana(app):
-    return make_organisation(OrganisationKind.MEMBER_STATE, name="Government of GH", country="GH")
 
 
 def test_create_user(runner, ghana):

@@ -55,3 +55,24 @@ def test_database_url_defaults_to_sqlite_in_instance_and_maps_postgres(tmp_path)
     assert database_url(None, str(tmp_path)) == f"sqlite:///{tmp_path}/civcap.sqlite3"
     assert database_url("postgresql://u@h/db", "x") == "postgresql+psycopg://u@h/db"
     assert database_url("postgres://u@h/db", "x") == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("fifty", "CIVCAP_PAGE_SIZE='fifty' is not a whole number"),
+        ("0", "CIVCAP_PAGE_SIZE=0 is not between 1 and 500"),
+        ("-5", "CIVCAP_PAGE_SIZE=-5 is not between 1 and 500"),
+        ("100000", "CIVCAP_PAGE_SIZE=100000 is not between 1 and 500"),
+    ],
+)
+def test_a_wrong_page_size_is_refused_with_a_clear_message(tmp_path, raw, message):
+    env = {"CIVCAP_ENV": "development", "CIVCAP_PAGE_SIZE": raw}
+    with pytest.raises(ConfigurationError, match=message):
+        load_config(str(tmp_path), env)
+
+
+def test_the_page_size_is_read_from_the_environment(tmp_path):
+    env = {"CIVCAP_ENV": "development", "CIVCAP_PAGE_SIZE": "25"}
+    assert load_config(str(tmp_path), env)["PAGE_SIZE"] == 25
+    assert load_config(str(tmp_path), {"CIVCAP_ENV": "development"})["PAGE_SIZE"] == 50

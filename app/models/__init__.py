@@ -1,7 +1,7 @@
 """civcap's data model. Import models from here: ``from app.models import Expert``."""
 
 from app.models.audit import AuditEvent
-from app.models.candidate import Candidate, CandidateState, DismissReason
+from app.models.candidate import SELECTED_OR_LATER, Candidate, CandidateState, DismissReason
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus, NotDuplicate
 from app.models.mail import OutboxMessage
 from app.models.matching_state import MatchingState
@@ -30,6 +30,7 @@ __all__ = [
     "RequestLanguage",
     "RequestPublication",
     "RequestStatus",
+    "SELECTED_OR_LATER",
     "Role",
     "Skill",
     "SuggestionEntry",

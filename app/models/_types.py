@@ -1,8 +1,47 @@
 """Column helpers shared by the models."""
 
+from __future__ import annotations
+
+import enum
 from datetime import UTC, datetime
+
+import sqlalchemy as sa
 
 
 def utcnow() -> datetime:
     """Timezone-aware now, used as a column default (a callable, evaluated per row)."""
     return datetime.now(UTC)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A moment in time, always written and read back as an aware datetime in UTC.
+
+    SQLite keeps no time zone (it hands back naive UTC) and PostgreSQL hands back the session's
+    zone; with this type neither reaches the code. A naive value written is taken as UTC.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive one is taken as UTC already."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
+    """A column type storing ``enum_class``'s values (not its names) as a VARCHAR(20), the same
+    on SQLite and PostgreSQL (no native enum type to migrate)."""
+    return sa.Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        values_callable=lambda members: [m.value for m in members],
+        length=20,
+    )

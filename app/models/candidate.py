@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import utcnow
+from app.models._types import UtcDateTime, enum_column, utcnow
 from app.models.expert import Expert
 from app.models.organisation import Organisation
 from app.models.request import ExpertiseRequest
@@ -16,7 +16,10 @@ from app.models.user import User
 
 
 class CandidateState(enum.StrEnum):
-    """The candidate workflow of DESIGN.md, one row per request x expert."""
+    """Where a candidate (one row per request x expert) stands in the selection procedure:
+    suggested or nominated, shortlisted or dismissed, release consultation with the member
+    state, released or not, interview, recommended, selected by a second reviewer, deployed,
+    completed."""
 
     SUGGESTED = "suggested"
     SHORTLISTED = "shortlisted"
@@ -33,6 +36,10 @@ class CandidateState(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ")
+
+
+# A selection holds a position from the second reviewer's approval on: "selected or later".
+SELECTED_OR_LATER = (CandidateState.SELECTED, CandidateState.DEPLOYED, CandidateState.COMPLETED)
 
 
 class DismissReason(enum.StrEnum):
@@ -53,8 +60,7 @@ class Candidate(db.Model):
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("requests.id"), index=True)
     expert_id: Mapped[int] = mapped_column(sa.ForeignKey("experts.id"), index=True)
     state: Mapped[CandidateState] = mapped_column(
-        sa.Enum(CandidateState, name="candidate_state", native_enum=False,
-                values_callable=lambda e: [m.value for m in e], length=20),
+        enum_column(CandidateState, "candidate_state"),
         default=CandidateState.SUGGESTED,
         index=True,
     )  # fmt: skip
@@ -66,10 +72,8 @@ class Candidate(db.Model):
     dismiss_note: Mapped[str | None] = mapped_column(sa.Text)
     recommended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     selected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     request: Mapped[ExpertiseRequest] = relationship()

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import utcnow
+from app.models._types import UtcDateTime, enum_column, utcnow
 from app.models.organisation import Organisation
 from app.models.taxonomy import CoreArea, Skill
 
@@ -91,35 +91,29 @@ class Expert(db.Model):
     available_from: Mapped[date] = mapped_column(sa.Date, index=True)
     available_until: Mapped[date | None] = mapped_column(sa.Date)
 
-    consent_given_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    consent_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     consent_version: Mapped[str | None] = mapped_column(sa.String(20))
     status: Mapped[ExpertStatus] = mapped_column(
-        sa.Enum(
-            ExpertStatus,
-            name="expert_status",
-            native_enum=False,
-            values_callable=lambda e: [m.value for m in e],
-            length=20,
-        ),
+        enum_column(ExpertStatus, "expert_status"),
         default=ExpertStatus.ACTIVE,
         index=True,
     )
-    availability_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    availability_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # When the member state last asked the expert to reconfirm (signed link by email).
-    reconfirmation_sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    reconfirmation_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # When the expert withdrew (``civcap purge`` erases after the retention period).
-    withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Personal fields removed or anonymised; the record stays for past shortlists and figures.
-    erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("experts.id"), index=True)
     # The CV file as uploaded: stored outside the web root under a random name.
     cv_file: Mapped[str | None] = mapped_column(sa.String(100))
     cv_filename: Mapped[str | None] = mapped_column(sa.String(255))
     cv_content_type: Mapped[str | None] = mapped_column(sa.String(100))
-    cv_uploaded_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    cv_uploaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
+        UtcDateTime(), default=utcnow, onupdate=utcnow, index=True
     )
     # Optimistic locking: a stale edit is refused instead of overwriting a newer one.
     version: Mapped[int] = mapped_column(default=1)
@@ -163,4 +157,4 @@ class NotDuplicate(db.Model):
         sa.ForeignKey("experts.id", ondelete="CASCADE"), primary_key=True
     )  # always the larger id of the pair
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    decided_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

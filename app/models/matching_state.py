@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.models._types import UtcDateTime
 
 
 class MatchingState(db.Model):
@@ -16,5 +17,5 @@ class MatchingState(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(default=0)
-    requested_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     requested_by: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models._types import enum_column
 
 if TYPE_CHECKING:
     from app.models.user import User
@@ -36,13 +37,7 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     kind: Mapped[OrganisationKind] = mapped_column(
-        sa.Enum(
-            OrganisationKind,
-            name="organisation_kind",
-            native_enum=False,
-            values_callable=lambda e: [m.value for m in e],
-            length=20,
-        )
+        enum_column(OrganisationKind, "organisation_kind")
     )
     country: Mapped[str | None] = mapped_column(sa.String(2))
     region: Mapped[str | None] = mapped_column(sa.String(60))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import utcnow
+from app.models._types import UtcDateTime, utcnow
 from app.models.organisation import Organisation
 from app.models.request import ExpertiseRequest
 from app.models.user import User
@@ -24,7 +24,7 @@ class RequestPublication(db.Model):
         sa.ForeignKey("organisations.id"), primary_key=True, index=True
     )
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     request: Mapped[ExpertiseRequest] = relationship()
     organisation: Mapped[Organisation] = relationship()

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import utcnow
+from app.models._types import UtcDateTime, enum_column, utcnow
 from app.models.organisation import Organisation
 from app.models.taxonomy import CoreArea, Skill
 from app.models.user import User
@@ -74,21 +74,13 @@ class ExpertiseRequest(db.Model):
     modality: Mapped[str] = mapped_column(sa.String(30))
     positions: Mapped[int] = mapped_column(default=1)
     status: Mapped[RequestStatus] = mapped_column(
-        sa.Enum(
-            RequestStatus,
-            name="request_status",
-            native_enum=False,
-            values_callable=lambda e: [m.value for m in e],
-            length=20,
-        ),
+        enum_column(RequestStatus, "request_status"),
         default=RequestStatus.DRAFT,
         index=True,
     )
-    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     # Why a request was closed unfilled or cancelled.
     closed_reason: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)

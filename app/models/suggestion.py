@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import utcnow
+from app.models._types import UtcDateTime, utcnow
 from app.models.expert import Expert
 from app.models.request import ExpertiseRequest
 from app.models.user import User
@@ -27,10 +27,10 @@ class SuggestionRun(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("requests.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     matcher_version: Mapped[str] = mapped_column(sa.String(60))
-    # Weights and text-model settings (``services.matching.parameters()``).
+    # Weights and text-model settings (``suggestions.worker_index.parameters()``).
     parameters: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # The filters the reviewer applied, as plain values.
     filters: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

@@ -18,7 +18,8 @@ def normalise_skill(name: str) -> str:
 
 
 class CoreArea(db.Model):
-    """A core area of civilian capacity (DESIGN.md). Seeded by the initial migration."""
+    """A core area of civilian capacity (security, justice, core government, political processes,
+    economic revitalization). Seeded by the initial migration."""
 
     __tablename__ = "core_areas"
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models._types import utcnow
+from app.models._types import UtcDateTime, enum_column, utcnow
 from app.models.organisation import Organisation, OrganisationKind
 
 
@@ -30,7 +30,9 @@ class Role(enum.StrEnum):
 
     @property
     def organisation_kinds(self) -> frozenset[OrganisationKind]:
-        """The kinds of organisation a user with this role can belong to (DESIGN.md, roles)."""
+        """The kinds of organisation a user with this role can belong to
+        (focal points in member states, requesters in missions and HQ departments, HR reviewers in
+        UN HR)."""
         return {
             "focal_point": frozenset({OrganisationKind.MEMBER_STATE}),
             "requester": frozenset({OrganisationKind.MISSION, OrganisationKind.HQ_DEPARTMENT}),
@@ -46,18 +48,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(
-            Role,
-            name="user_role",
-            native_enum=False,
-            values_callable=lambda e: [m.value for m in e],
-            length=20,
-        )
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"))
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 

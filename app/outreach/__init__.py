@@ -1,1 +1,2 @@
-"""The member-state focal point's outreach pages: published requests, nominations, releases."""
+"""Outreach to member states: HR publishes requests, focal points nominate their experts and answer
+release consultations."""

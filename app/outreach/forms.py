@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms_common import MultiCheckboxField, choices
+from app.common.forms import MultiCheckboxField, choices
+from app.outreach.publication import Audience, member_states
 
 ANSWERS = [("released", "Released"), ("not_released", "Not released")]
 
@@ -15,7 +23,7 @@ class NominationForm(FlaskForm):
     """Checkboxes of the member state's own experts who may still be nominated.
 
     Chosen ids are not limited to the choices shown: the view loads each one through
-    ``permissions.expert_for``, so an id of another member state's expert is "not found",
+    ``common.permissions.expert_for``, so an id of another member state's expert is "not found",
     and the service says why an expert of one's own cannot be nominated.
     """
 
@@ -37,3 +45,27 @@ class AnswerForm(FlaskForm):
     note = TextAreaField(
         "Legal basis or return arrangements (optional)", validators=[Optional(), Length(max=4000)]
     )
+
+
+class PublishForm(FlaskForm):
+    """Whom to publish a request to: the union of all, regions, the global South and names."""
+
+    everyone = BooleanField("All member states")
+    regions = SelectMultipleField("Regions")
+    global_south = BooleanField("Global South member states")
+    organisations = SelectMultipleField("Member states by name", coerce=int)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        states = member_states(Audience(everyone=True))
+        regions = sorted({s.region for s in states if s.region})
+        self.regions.choices = choices((r, r) for r in regions)
+        self.organisations.choices = choices((s.id, s.name) for s in states)
+
+    def audience(self) -> Audience:
+        return Audience(
+            everyone=bool(self.everyone.data),
+            regions=set(self.regions.data or []),
+            global_south=bool(self.global_south.data),
+            organisation_ids=set(self.organisations.data or []),
+        )

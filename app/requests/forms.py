@@ -11,6 +11,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    SearchField,
     SelectField,
     StringField,
     SubmitField,
@@ -18,19 +19,20 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
-from app.forms_common import (
+from app.common.errors import FieldError
+from app.common.forms import (
     LanguageLevelForm,
+    area_choices,
     attach_errors,
     choices,
     fill_language_rows,
+    language_filter,
     language_pairs,
     lines,
 )
+from app.common.reference import CEFR_LEVELS, MODALITIES, country_choices
 from app.models import ExpertiseRequest, RequestStatus
-from app.reference import CEFR_LEVELS, MODALITIES, country_choices
-from app.services.errors import FieldError
-from app.services.requests import RequestData
-from app.services.vocabulary import core_areas
+from app.requests.drafting import RequestData
 
 LANGUAGE_ROWS = 3
 
@@ -41,10 +43,6 @@ class RequiredLanguageForm(LanguageLevelForm):
     level = SelectField(
         "Minimum level", choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="—"), default=""
     )
-
-
-def area_choices(blank: str | None = None) -> list:  # type: ignore[type-arg]
-    return choices(((a.code, a.name) for a in core_areas()), blank=blank)
 
 
 class RequestForm(FlaskForm):
@@ -177,7 +175,29 @@ class RequestListFilters(FlaskForm):
         self.area.choices = area_choices(blank="Any area")
 
 
-def filter_values(form: FlaskForm) -> dict[str, object]:
-    """The GET filters that parsed; a filter with a wrong value is ignored, not an error page."""
-    form.validate()
-    return {field.short_name: field.data for field in form if not field.errors}
+class RequestFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    text = SearchField("Search title, terms of reference, reference", validators=[Optional()])
+    area = SelectField("Core area", default="")
+    language = language_filter("Requires language")
+    # HR never sees drafts: the choices leave them out.
+    status = SelectField(
+        "Status",
+        choices=choices(
+            ((s.value, s.label) for s in RequestStatus if s is not RequestStatus.DRAFT),
+            blank="Any status",
+        ),
+        default="",
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.area.choices = area_choices(blank="Any area")
+
+
+class AcceptForm(FlaskForm):
+    """Accept a submitted request; ``version`` is the state the reviewer saw."""
+
+    version = HiddenField()

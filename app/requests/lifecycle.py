@@ -1,157 +1,208 @@
-"""A request's life after submission, as both its requester and HR see it: the revision chain,
-revising (a new revision, the old one kept) and closing with a reason.
+"""A request's life after submission: accepted, revised, closed unfilled, cancelled.
 
-The requester's and the HR reviewer's pages call the same helpers here, each with its own page
-to show; the rules (who may do what, when) are ``services.lifecycle``'s.
+HR accepts a submitted request (it becomes open: matched and published). Revising a submitted
+or open request makes a new revision linked to the old one; the old revision, its suggestions
+and its shortlist stay as they were, readable, marked as replaced. Closing needs a reason.
+Filling happens in ``candidates.workflow`` when the last position is selected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import logging
+from datetime import UTC, date, datetime
 
-from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user
-from werkzeug.wrappers import Response
+import sqlalchemy as sa
 
-from app.forms_common import attach_errors
-from app.models import ExpertiseRequest, RequestStatus
-from app.requests.forms import CloseForm, RequestForm
-from app.services import lifecycle
-from app.services import requests as request_service
-from app.services.errors import Conflict, NotAllowed, ValidationFailed
+from app.common import audit
+from app.common.errors import (
+    Conflict,
+    FieldError,
+    NotAllowed,
+    ValidationFailed,
+)
+from app.common.transaction import flush_or_conflict, transaction
+from app.common.vocabulary import SkillVocabulary
+from app.extensions import db
+from app.models import ExpertiseRequest, RequestPublication, RequestStatus, Role, User
+from app.notifications import messages as notifications
+from app.requests.drafting import RequestData, apply, snapshot, validate
+from app.suggestions import ranking as suggestions
 
-Page = str | Response | tuple[str, int]
-# Shows a request's page again, with a form that was posted (and its errors) in place.
-PageFunction = Callable[..., str]
-
-CLOSE_LABELS = {
-    RequestStatus.CLOSED_UNFILLED: "Close unfilled",
-    RequestStatus.CANCELLED: "Cancel request",
+log = logging.getLogger(__name__)
+R = RequestStatus
+REVISABLE = frozenset({R.SUBMITTED, R.OPEN, R.SELECTION})
+# status -> the statuses a request may be closed from, and who may do it
+CLOSINGS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    R.CLOSED_UNFILLED: frozenset({R.OPEN, R.SELECTION}),
+    R.CANCELLED: frozenset({R.DRAFT, R.SUBMITTED, R.OPEN, R.SELECTION}),
 }
 
 
-@dataclass
-class Revisions:
-    """A request's revision chain, oldest first, and where the request shown stands in it."""
-
-    chain: list[ExpertiseRequest]
-    shown: ExpertiseRequest
-
-    @property
-    def number(self) -> int:
-        return self.chain.index(self.shown) + 1
-
-    @property
-    def current(self) -> ExpertiseRequest:
-        return self.chain[-1]
-
-    @property
-    def replaced_by(self) -> ExpertiseRequest | None:
-        """The revision that replaced the request shown (revision ``number + 1``)."""
-        return self.chain[self.number] if self.number < len(self.chain) else None
-
-
-def revisions(expertise_request: ExpertiseRequest) -> Revisions:
-    return Revisions(lifecycle.revisions(expertise_request), expertise_request)
-
-
-def close_forms(
-    expertise_request: ExpertiseRequest, posted: CloseForm | None = None
-) -> dict[str, CloseForm]:
-    """One close form per outcome the user may choose now; a posted one keeps its errors."""
-    forms = {}
-    for outcome in lifecycle.allowed_closings(expertise_request, current_user):
-        if posted is not None and posted.outcome.data == outcome.value:
-            forms[outcome.value] = posted
-        else:
-            forms[outcome.value] = CloseForm(
-                formdata=None, outcome=outcome.value, version=str(expertise_request.version)
-            )
-    return forms
-
-
-def close(expertise_request: ExpertiseRequest, page: PageFunction, back: str) -> Page:
-    """Close ``expertise_request`` as the posted form says; a missing reason shows ``page``
-    again with the message on the reason field."""
-    form = CloseForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        outcome = RequestStatus(form.outcome.data)
-    except ValueError:
-        abort(400)
-    version = form.expected_version()
-    if version is None:
-        abort(400)
-    try:
-        lifecycle.close(
-            expertise_request,
-            outcome,
-            current_user,
-            form.reason.data or "",
-            expected_version=version,
+def _check_version(request: ExpertiseRequest, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != request.version:
+        raise Conflict(
+            f"Someone else changed this request meanwhile: it is now {request.status.label}. "
+            "Nothing of yours was saved."
         )
-    except ValidationFailed as exc:
-        attach_errors(form, exc.errors)
-        flash(f"The request was not {outcome.label}: say why.", "error")
-        return page(expertise_request, close_form=form), 422
-    except (NotAllowed, Conflict) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"The request is now {outcome.label}. The reason is kept with it.", "success")
-    return redirect(back)
 
 
-def revise(expertise_request: ExpertiseRequest, action: str, page_endpoint: str) -> Page:
-    """The revise page: the request form, prefilled; saving makes a new revision and shows it
-    on ``page_endpoint``. Nothing is saved while a field is wrong."""
-    back = url_for(page_endpoint, request_id=expertise_request.id)
-    refusal = lifecycle.revise_refusal(expertise_request, current_user)
+def _owns_or_reviews(request: ExpertiseRequest, actor: User) -> bool:
+    if actor.role is Role.HR_REVIEWER:
+        return request.status is not R.DRAFT
+    return actor.role is Role.REQUESTER and actor.organisation_id == request.organisation_id
+
+
+@transaction("request")
+def accept(
+    request: ExpertiseRequest, actor: User, expected_version: int | None = None
+) -> ExpertiseRequest:
+    """HR accepts a submitted request: it is open for matching and outreach."""
+    _check_version(request, expected_version)
+    if actor.role is not Role.HR_REVIEWER:
+        raise NotAllowed("Only an HR reviewer accepts a request.")
+    if request.status is not R.SUBMITTED:
+        raise NotAllowed(
+            f"This request is {request.status.label}; only submitted requests are accepted."
+        )
+    request.status = R.OPEN
+    audit.record("request.open", "request", request.id, actor=actor,
+                 before={"status": "submitted"}, after={"status": "open"})  # fmt: skip
+    return request
+
+
+@transaction("request")
+def close(
+    request: ExpertiseRequest,
+    outcome: RequestStatus,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+) -> ExpertiseRequest:
+    """Close a request unfilled (HR) or cancel it (HR, or its own organisation's requester)."""
+    refusal = close_refusal(request, outcome, actor)
     if refusal:
-        flash(refusal, "error")
-        return redirect(back)
-    form = RequestForm()
-    if not form.is_submitted():
-        form.fill(expertise_request)
-        return _revise_page(form, expertise_request, action, back)
-    version = form.expected_version()
-    if version is None:
-        abort(400)
-    data = form.to_data()
-    if not form.validate():
-        form.show_errors(request_service.validate(data))
-        return _revise_page(form, expertise_request, action, back), 422
+        raise NotAllowed(refusal)
+    _check_version(request, expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed([FieldError("reason", f"say why the request is {outcome.label}")])
+    before = request.status.value
+    request.status, request.closed_reason = outcome, reason
+    audit.record(
+        f"request.{outcome.value}", "request", request.id, actor=actor,
+        before={"status": before}, after={"status": outcome.value}, note=reason,
+    )  # fmt: skip
+    return request
+
+
+def revise(
+    request: ExpertiseRequest,
+    data: RequestData,
+    actor: User,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> ExpertiseRequest:
+    """Make a new revision of a submitted or open request; the old one is kept, replaced.
+
+    The revision keeps the request's author and status (open stays open, a request in
+    selection reopens), is published to the same member states, who are told, and the
+    suggestions are run again for it.
+    """
+    refusal = revise_refusal(request, actor)
+    if refusal:
+        raise NotAllowed(refusal)
+    _check_version(request, expected_version)
+    errors = validate(data)
+    if data.start_date is not None and data.start_date < (today or date.today()):
+        errors.append(FieldError("start_date", "is in the past; a revision starts from today"))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction("request"):
+        data.external_id = None  # the external id stays with the revision it came with
+        revision = ExpertiseRequest(
+            organisation_id=request.organisation_id,
+            created_by_id=request.created_by_id,
+            replaces_id=request.id,
+            status=R.SUBMITTED if request.status is R.SUBMITTED else R.OPEN,
+            submitted_at=datetime.now(UTC),
+        )
+        apply(revision, data, SkillVocabulary())
+        db.session.add(revision)
+        before = request.status.value
+        request.status = R.SUPERSEDED
+        flush_or_conflict("request")  # revised or closed by someone else at the same moment
+        audit.record("request.superseded", "request", request.id, actor=actor,
+                     before={"status": before}, after={"status": "superseded",
+                                                       "replaced_by": revision.id})  # fmt: skip
+        audit.record("request.revised", "request", revision.id, actor=actor,
+                     before=snapshot(request), after=snapshot(revision))  # fmt: skip
+        publications = db.session.scalars(
+            sa.select(RequestPublication).where(RequestPublication.request_id == request.id)
+        ).all()
+        for publication in publications:
+            db.session.add(
+                RequestPublication(
+                    request_id=revision.id,
+                    organisation_id=publication.organisation_id,
+                    published_by_id=publication.published_by_id,
+                    published_at=publication.published_at,
+                )
+            )
+        if publications:
+            db.session.flush()
+            notifications.request_published(revision, [p.organisation for p in publications])
     try:
-        revision = lifecycle.revise(expertise_request, data, current_user, expected_version=version)
-    except ValidationFailed as exc:
-        form.show_errors(exc.errors)
-        return _revise_page(form, expertise_request, action, back), 422
-    except Conflict as exc:
-        flash(str(exc), "error")
-        if lifecycle.revise_refusal(expertise_request, current_user):
-            return redirect(back)  # e.g. someone else revised it: its page says by which one
-        form = RequestForm(formdata=None)
-        form.fill(expertise_request)
-        return _revise_page(form, expertise_request, action, back), 409
-    except NotAllowed as exc:
-        flash(str(exc), "error")
-        return redirect(back)
-    flash(
-        f"Saved as revision {revisions(revision).number}. The earlier revision is kept, with "
-        "its shortlist, marked as replaced; the suggestions were run again for this one.",
-        "success",
-    )
-    return redirect(url_for(page_endpoint, request_id=revision.id))
+        suggestions.run_suggestions(revision, actor)  # the new ranking, kept with the revision
+    except Exception:  # the revision is saved; the suggestions page ranks again when opened
+        log.exception("ranking revision %s failed", revision.id)
+    return revision
 
 
-def _revise_page(
-    form: RequestForm, expertise_request: ExpertiseRequest, action: str, back: str
-) -> str:
-    return render_template(
-        "requests/revise.html",
-        form=form,
-        expertise_request=expertise_request,
-        action=action,
-        back=back,
+def revisions(request: ExpertiseRequest) -> list[ExpertiseRequest]:
+    """The request's chain of revisions, oldest first (including itself)."""
+    chain = [request]
+    while chain[0].replaces is not None:
+        chain.insert(0, chain[0].replaces)
+    newer = db.session.scalar(
+        sa.select(ExpertiseRequest).where(ExpertiseRequest.replaces_id == chain[-1].id)
     )
+    while newer is not None:
+        chain.append(newer)
+        newer = db.session.scalar(
+            sa.select(ExpertiseRequest).where(ExpertiseRequest.replaces_id == newer.id)
+        )
+    return chain
+
+
+# ---- the rules revise() and close() apply, also used for the buttons on a page ---------
+
+
+def revise_refusal(request: ExpertiseRequest, actor: User) -> str | None:
+    """Why ``actor`` cannot revise ``request`` now, or None if they can."""
+    if not _owns_or_reviews(request, actor):
+        return "Only HR or the requesting organisation can revise this request."
+    if request.status not in REVISABLE:
+        return (
+            f"This request is {request.status.label}; only submitted, open or in-selection "
+            "requests are revised (a draft is simply edited)."
+        )
+    return None
+
+
+def close_refusal(request: ExpertiseRequest, outcome: RequestStatus, actor: User) -> str | None:
+    """Why ``actor`` cannot close ``request`` as ``outcome`` now, or None if they can."""
+    if outcome not in CLOSINGS:
+        return f"A request cannot be closed as {outcome.label}."
+    if outcome is R.CLOSED_UNFILLED and actor.role is not Role.HR_REVIEWER:
+        return "Only an HR reviewer closes a request unfilled."
+    if not _owns_or_reviews(request, actor):
+        return "Only HR or the requesting organisation can cancel this request."
+    if request.status not in CLOSINGS[outcome]:
+        allowed = ", ".join(sorted(s.label for s in CLOSINGS[outcome]))
+        return f"A {request.status.label} request cannot be {outcome.label} (only: {allowed})."
+    return None
+
+
+def allowed_closings(request: ExpertiseRequest, actor: User) -> list[RequestStatus]:
+    """The outcomes ``actor`` may close ``request`` with now (for the buttons on a page)."""
+    return [outcome for outcome in CLOSINGS if close_refusal(request, outcome, actor) is None]

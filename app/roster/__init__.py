@@ -1,7 +1,2 @@
-from app.roster import (  # each adds its routes to views.bp
-    bulk,  # noqa: F401
-    cv,  # noqa: F401
-    duplicates,  # noqa: F401
-    privacy,  # noqa: F401
-    reconfirm,  # noqa: F401
-)
+"""The roster: experts and their rules (``experts``), search, the focal point's pages for their own
+member state's experts and HR's pages over every member state's."""

@@ -27,18 +27,20 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
-from app.forms_common import (
+from app.common.forms import (
     LanguageLevelForm,
     MultiCheckboxField,
+    area_choices,
     choices,
+    language_filter,
     language_pairs,
     lines,
 )
+from app.common.reference import CEFR_LEVELS, GENDERS, MODALITIES, country_choices, language_choices
+from app.common.vocabulary import core_areas
 from app.models import Expert, ExpertStatus
-from app.reference import CEFR_LEVELS, GENDERS, MODALITIES, country_choices, language_choices
-from app.services.experts import ExpertData
-from app.services.search import ExpertFilters
-from app.services.vocabulary import core_areas
+from app.roster.experts import ExpertData, profile_of
+from app.roster.search import ExpertFilters
 
 LANGUAGE_ROWS = 4
 
@@ -134,14 +136,7 @@ def form_data(expert: Expert) -> dict[str, Any]:
     # Always leave at least one empty row to add a language.
     spare = max(LANGUAGE_ROWS - len(languages), 1)
     return {
-        "full_name": expert.full_name,
-        "email": expert.email,
-        "phone": expert.phone,
-        "gender": expert.gender,
-        "nationality": expert.nationality,
-        "birth_year": expert.birth_year,
-        "title": expert.title,
-        "summary": expert.summary,
+        **profile_of(expert),
         "skills": "\n".join(skill.name for skill in expert.skills),
         "areas": [area.code for area in expert.areas],
         "languages": languages + [{"code": "", "level": ""}] * spare,
@@ -195,3 +190,30 @@ def expert_filters(form: ExpertSearchForm, organisation_id: int) -> ExpertFilter
         available_on=value(form.available_on),
         status=value(form.status) or "",
     )
+
+
+class ExpertFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    text = SearchField("Search name, title, skill", validators=[Optional()])
+    area = SelectField("Core area", default="")
+    language = language_filter()
+    min_level = SelectField(
+        "Minimum level",
+        choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="any level"),
+        default="",
+    )
+    available_on = DateField("Available on", validators=[Optional()])
+    status = SelectField(
+        "Status",
+        choices=choices(((s.value, s.value) for s in ExpertStatus), blank="Any status"),
+        default="",
+    )
+    nationality = SelectField(
+        "Nationality", choices=choices(country_choices(), blank="Any nationality"), default=""
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.area.choices = area_choices(blank="Any area")

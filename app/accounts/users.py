@@ -1,0 +1,97 @@
+"""User accounts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+
+from app.common import audit
+from app.common.errors import FieldError, NotAllowed, ValidationFailed
+from app.common.transaction import transaction
+from app.extensions import db
+from app.models import Organisation, Role, User
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def snapshot(user: User) -> dict[str, object]:
+    """The audited picture of an account (never the password hash)."""
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "organisation_id": user.organisation_id,
+        "active": user.active,
+    }
+
+
+@transaction("user")
+def create_user(
+    email: str,
+    full_name: str,
+    password: str,
+    role: Role,
+    organisation: Organisation,
+    actor: User | None = None,
+) -> User:
+    """Create an account; the role must fit the organisation's kind (a focal point in a member
+    state, a requester in a mission or HQ department, an HR reviewer in UN HR)."""
+    errors: list[FieldError] = []
+    email = email.strip().lower()
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        errors.append(FieldError("email", str(exc)))
+    else:
+        if by_email(email) is not None:
+            errors.append(FieldError("email", f"a user with email {email} already exists"))
+    if not full_name.strip():
+        errors.append(FieldError("full_name", "is required"))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors.append(FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters"))
+    if organisation.kind not in role.organisation_kinds:
+        allowed = ", ".join(sorted(k.value for k in role.organisation_kinds))
+        errors.append(
+            FieldError(
+                "organisation",
+                f"a {role.label} must belong to an organisation of kind {allowed}; "
+                f"{organisation.name} is {organisation.kind.value}",
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(email=email, full_name=full_name.strip(), role=role, organisation=organisation)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user.created",
+        "user",
+        user.id,
+        actor=actor,
+        actor_label="" if actor else "civcap create-user",
+        after=snapshot(user),
+    )
+    return user
+
+
+@transaction("user")
+def set_active(user: User, active: bool, actor: User) -> User:
+    """Switch an account on or off. Nobody switches their own account off."""
+    if user.id == actor.id and not active:
+        raise NotAllowed("You cannot switch off your own account.")
+    before = snapshot(user)
+    user.active = active
+    audit.record(
+        "user.activated" if active else "user.deactivated",
+        "user",
+        user.id,
+        actor=actor,
+        before=before,
+        after=snapshot(user),
+    )
+    return user

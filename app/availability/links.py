@@ -1,0 +1,200 @@
+"""The signed reconfirmation links: a focal point asks (``send_reconfirmation``), each expert
+gets an email with a link signed with SECRET_KEY that expires after RECONFIRM_LINK_DAYS.
+
+The link names the expert and the time of the request it answers (``reconfirmation_sent_at``),
+so it works for one answer only: a newer request replaces it, and an answer (``answers``) uses
+it up. ``verify`` says why a link cannot be used.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+
+from app.availability.staleness import is_on_roster, now_or
+from app.common import audit
+from app.common.transaction import transaction
+from app.extensions import db
+from app.models import Expert, User
+from app.notifications import outbox
+
+SALT = "civcap-reconfirm"
+
+
+def link_lifetime() -> timedelta:
+    return timedelta(days=int(current_app.config["RECONFIRM_LINK_DAYS"]))
+
+
+@dataclass
+class Sending:
+    """What ``send_reconfirmation`` did: who was asked, who not and why."""
+
+    sent: list[Expert] = field(default_factory=list)
+    skipped: list[tuple[Expert, str]] = field(default_factory=list)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _stamp(moment: datetime) -> int:
+    """A time as whole microseconds since the epoch: exact, whatever the database returns."""
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+def token_for(expert: Expert) -> str:
+    """The signed token of the expert's latest reconfirmation request."""
+    assert expert.reconfirmation_sent_at is not None
+    return _serializer().dumps({"expert": expert.id, "sent": _stamp(expert.reconfirmation_sent_at)})
+
+
+def link_for(expert: Expert) -> str:
+    return f"{current_app.config['PUBLIC_URL']}/confirm/{token_for(expert)}"
+
+
+def first_name(expert: Expert) -> str:
+    return (expert.full_name.split() or [""])[0]
+
+
+def _body(expert: Expert, link: str, valid_until: datetime) -> str:
+    return (
+        f"Dear {first_name(expert)},\n\n"
+        f"{expert.organisation.name} keeps you on the UN civilian capacity roster (civcap) and "
+        "asks whether your availability is still current.\n\n"
+        "Open this link to confirm your availability as it is, to change your availability "
+        "dates or the ways you accept to be deployed, or to withdraw from the roster:\n\n"
+        f"{link}\n\n"
+        f"The link works once, until {valid_until:%d %B %Y, %H:%M} UTC; you need no account.\n"
+        "If you did not expect this message, you can ignore it.\n"
+    )
+
+
+@transaction("expert")
+def send_reconfirmation(experts: Iterable[Expert], actor: User) -> Sending:
+    """Email each expert a signed link to confirm their availability, in one transaction.
+
+    Experts without an email address, or no longer on the roster, are skipped and reported.
+    A new request replaces the link of an earlier one.
+    """
+    now = datetime.now(UTC)
+    valid_until = now + link_lifetime()
+    result = Sending()
+    for expert in experts:
+        if not is_on_roster(expert):
+            result.skipped.append((expert, "no longer on the roster"))
+            continue
+        if not expert.email:
+            result.skipped.append((expert, "no email address"))
+            continue
+        expert.reconfirmation_sent_at = now
+        link = link_for(expert)
+        outbox.queue(
+            "expert.reconfirmation",
+            [expert.email],
+            "Is your availability for UN civilian deployments still current?",
+            _body(expert, link, valid_until),
+        )
+        audit.record(
+            "expert.reconfirmation_sent",
+            "expert",
+            expert.id,
+            actor=actor,
+            after={
+                "reconfirmation_sent_at": now.isoformat(),
+                "link_valid_until": valid_until.isoformat(),
+            },
+            note=f"sent to {expert.email}",
+        )
+        result.sent.append(expert)
+    return result
+
+
+@dataclass(frozen=True)
+class RequestState:
+    """The latest reconfirmation request of an expert, as the focal point sees it."""
+
+    sent_at: datetime
+    valid_until: datetime
+    answered: bool
+    expired: bool
+
+
+def _answered(expert: Expert) -> bool:
+    sent, confirmed = expert.reconfirmation_sent_at, expert.availability_confirmed_at
+    return sent is not None and confirmed is not None and confirmed >= sent
+
+
+def request_state(expert: Expert, now: datetime | None = None) -> RequestState | None:
+    if expert.reconfirmation_sent_at is None:
+        return None
+    sent_at = expert.reconfirmation_sent_at
+    valid_until = sent_at + link_lifetime()
+    return RequestState(sent_at, valid_until, _answered(expert), valid_until < now_or(now))
+
+
+class LinkProblem(enum.StrEnum):
+    EXPIRED = "expired"
+    INVALID = "invalid"
+    USED = "used"
+    REPLACED = "replaced"
+    GONE = "gone"
+
+
+MESSAGES = {
+    LinkProblem.EXPIRED: "This link has expired. Please ask your member state's focal point "
+    "for a new one.",
+    LinkProblem.INVALID: "This link is not valid: it may have been cut or changed. Please open "
+    "the link exactly as it is in the email.",
+    LinkProblem.USED: "This link was already used: your answer is recorded. If something has "
+    "changed since, please ask your member state's focal point for a new link.",
+    LinkProblem.REPLACED: "This link was replaced by a newer one. Please use the link in the "
+    "most recent email you received.",
+    LinkProblem.GONE: "This profile is no longer on the roster, so there is nothing to confirm.",
+}
+
+
+class LinkRefused(Exception):
+    """A reconfirmation link that cannot be used; nothing was changed."""
+
+    def __init__(self, problem: LinkProblem):
+        super().__init__(MESSAGES[problem])
+        self.problem = problem
+
+    @property
+    def status(self) -> int:
+        return 400 if self.problem is LinkProblem.INVALID else 410
+
+
+def verify(token: str) -> Expert:
+    """The expert a link was sent to, if the link can still be answered; else LinkRefused."""
+    try:
+        payload: Any = _serializer().loads(token, max_age=int(link_lifetime().total_seconds()))
+    except SignatureExpired:
+        raise LinkRefused(LinkProblem.EXPIRED) from None
+    except BadData:
+        raise LinkRefused(LinkProblem.INVALID) from None
+    if not (
+        isinstance(payload, dict)
+        and isinstance(payload.get("expert"), int)
+        and isinstance(payload.get("sent"), int)
+    ):
+        raise LinkRefused(LinkProblem.INVALID)
+    expert = db.session.get(Expert, payload["expert"])
+    if expert is None or not is_on_roster(expert):
+        raise LinkRefused(LinkProblem.GONE)
+    if expert.reconfirmation_sent_at is None:
+        raise LinkRefused(LinkProblem.USED)
+    latest = _stamp(expert.reconfirmation_sent_at)
+    if payload["sent"] < latest:
+        raise LinkRefused(LinkProblem.REPLACED)
+    if payload["sent"] != latest:
+        raise LinkRefused(LinkProblem.INVALID)
+    if _answered(expert):
+        raise LinkRefused(LinkProblem.USED)
+    return expert

@@ -1,0 +1,146 @@
+"""HR's shortlist of a request: add, move, show, export.
+
+Every move goes through ``candidates.workflow`` (the workflow rules, four eyes, positions, audit)
+with the version the reviewer saw, so two reviewers acting at once never lose an update: the
+second one is told what happened and sees the current state. Nothing here acts by itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+
+from app.candidates import queries as candidate_queries
+from app.candidates import workflow as candidate_service
+from app.common import audit
+from app.common.csv_export import csv_response
+from app.common.errors import Conflict, NotAllowed, ValidationFailed
+from app.common.forms import choices
+from app.common.permissions import expert_for, request_for, role_required
+from app.extensions import db
+from app.models import Candidate, CandidateState, DismissReason, Role
+
+bp = Blueprint("hr", __name__, url_prefix="/review")
+
+DISMISS_REASONS = [(r.value, r.value.replace("_", " ")) for r in DismissReason]
+CSV_COLUMNS = [
+    "candidate id", "expert name", "nominating member state", "nationality", "state", "score",
+    "dismiss reason", "recommended by", "selected by",
+]  # fmt: skip
+
+
+class AddCandidateForm(FlaskForm):
+    """ "Add to candidates" on the suggestions page."""
+
+    expert_id = HiddenField()
+    score = HiddenField()
+
+
+class MoveForm(FlaskForm):
+    """One move of one candidate; ``version`` is the state the reviewer saw."""
+
+    to = HiddenField()
+    version = HiddenField()
+    reason = SelectField("Reason", choices=choices(DISMISS_REASONS, blank="—"), default="")
+    note = TextAreaField("Note")
+
+
+def _number(text: str | None, kind: type[int] | type[float]) -> Any:
+    try:
+        return kind(text) if text not in (None, "") else None
+    except ValueError:
+        abort(400)
+
+
+@bp.route("/requests/<int:request_id>/candidates", methods=["POST"])
+@role_required(Role.HR_REVIEWER)
+def add_candidate(request_id: int) -> Response:
+    expertise_request = request_for(current_user, request_id)
+    form = AddCandidateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    expert_id = _number(form.expert_id.data, int)
+    if expert_id is None:
+        abort(400)
+    expert = expert_for(current_user, expert_id)
+    entry = candidate_queries.suggestion_for(request_id, expert.id)
+    score = entry.score if entry is not None else _number(form.score.data, float)
+    explanation = (
+        {**entry.explanation, "run_id": entry.run_id, "rank": entry.rank} if entry else None
+    )
+    try:
+        candidate_service.add(expertise_request, expert, current_user, score, explanation)
+    except NotAllowed as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{expert.full_name} is now a candidate (suggested).", "success")
+    return redirect(url_for("candidates.hr.shortlist", request_id=request_id))
+
+
+@bp.route("/requests/<int:request_id>/shortlist")
+@role_required(Role.HR_REVIEWER)
+def shortlist(request_id: int) -> str:
+    expertise_request = request_for(current_user, request_id)
+    candidates = candidate_queries.for_request(expertise_request)
+    return render_template(
+        "candidates/shortlist.html",
+        expertise_request=expertise_request,
+        candidates=candidates,
+        histories={c.id: audit.history("candidate", c.id) for c in candidates},
+        moves={c.id: candidate_service.allowed_moves(c, current_user) for c in candidates},
+        form=MoveForm(),
+        selections=candidate_service.selections(expertise_request),
+    )
+
+
+@bp.route("/candidates/<int:candidate_id>/move", methods=["POST"])
+@role_required(Role.HR_REVIEWER)
+def move_candidate(candidate_id: int) -> Response:
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None:
+        abort(404)
+    request_for(current_user, candidate.request_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        to = CandidateState(form.to.data)
+    except ValueError:
+        abort(400)
+    version = _number(form.version.data, int)
+    if version is None:
+        abort(400)
+    name = candidate.expert.full_name
+    try:
+        candidate_service.move(
+            candidate, to, current_user, expected_version=version,
+            reason=form.reason.data or None, note=(form.note.data or "").strip() or None,
+        )  # fmt: skip
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            flash(f"{name} was not moved to {to.label}: {error.message}.", "error")
+    except (NotAllowed, Conflict) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{name} is now {to.label}.", "success")
+    return redirect(url_for("candidates.hr.shortlist", request_id=candidate.request_id))
+
+
+@bp.route("/requests/<int:request_id>/shortlist.csv")
+@role_required(Role.HR_REVIEWER)
+def shortlist_csv(request_id: int) -> Response:
+    expertise_request = request_for(current_user, request_id)
+    rows = (
+        (
+            c.id, c.expert.full_name, c.expert.organisation.name, c.expert.nationality,
+            c.state.value, round(c.score, 4) if c.score is not None else None,
+            c.dismiss_reason, c.recommended_by.email if c.recommended_by else None,
+            c.selected_by.email if c.selected_by else None,
+        )
+        for c in candidate_queries.for_request(expertise_request)
+    )  # fmt: skip
+    return csv_response(f"shortlist-request-{expertise_request.id}", CSV_COLUMNS, rows)

@@ -1,0 +1,95 @@
+"""Reference vocabularies: CEFR levels, modalities, genders, countries, languages.
+
+Countries and their UN regions come from ``data/countries.csv`` (ISO 3166-1 alpha-2, UN M49
+region and sub-region). ``global_south`` follows UNCTAD's grouping of developing economies:
+Africa, Latin America and the Caribbean, Asia without Israel, Japan, the Republic of Korea and
+Cyprus, and Oceania without Australia and New Zealand.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pycountry
+
+from matching import CEFR_LEVELS
+
+MODALITIES = {
+    "government_provided": "Government-provided personnel",
+    "consultant": "Consultant",
+    "staff": "Staff",
+    "un_volunteer": "UN Volunteer",
+}
+GENDERS = {
+    "female": "Female",
+    "male": "Male",
+    "other": "Other",
+    "undisclosed": "Prefers not to say",
+}
+# The six official UN languages come first in pickers.
+UN_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
+
+
+def cefr_rank(level: str) -> int:
+    """0 for A1 … 5 for C2; raises ValueError for anything else."""
+    return CEFR_LEVELS.index(level)
+
+
+def levels_at_least(level: str | None) -> list[str]:
+    """The CEFR levels from ``level`` up (every level when none is given)."""
+    if not level:
+        return list(CEFR_LEVELS)
+    return list(CEFR_LEVELS[cefr_rank(level) :])
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    region: str
+    subregion: str
+    global_south: bool
+
+
+@cache
+def countries() -> dict[str, Country]:
+    text = resources.files("app").joinpath("data/countries.csv").read_text(encoding="utf-8")
+    return {
+        row["iso2"]: Country(
+            row["iso2"], row["name"], row["region"], row["subregion"], row["global_south"] == "1"
+        )
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+@cache
+def languages() -> dict[str, str]:
+    """ISO 639-1 code → English name, UN languages first, then alphabetical by name."""
+    all_langs = {
+        lang.alpha_2: lang.name for lang in pycountry.languages if getattr(lang, "alpha_2", None)
+    }
+    first = {code: all_langs[code] for code in UN_LANGUAGES}
+    rest = sorted(((c, n) for c, n in all_langs.items() if c not in first), key=lambda cn: cn[1])
+    return first | dict(rest)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return sorted(((c.code, c.name) for c in countries().values()), key=lambda cn: cn[1])
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return list(languages().items())
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    country = countries().get(code)
+    return country.name if country else code
+
+
+def language_name(code: str) -> str:
+    return languages().get(code, code)

@@ -1,1 +1,0 @@
-"""The public page an expert reaches from a reconfirmation email: no account, a signed link."""

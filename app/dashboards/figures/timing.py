@@ -1,0 +1,134 @@
+"""How long requests wait: from submission to the first shortlisted candidate and to the first
+selection, per core area and month of submission.
+
+The figure is the **median** in days (with fractions of a day) over the month's requests that
+got that far, computed in SQL with window functions (ROW_NUMBER and COUNT over each area and
+month: the middle row, or the mean of the two middle rows), which SQLite and PostgreSQL both
+run. The times come from the audit trail (``candidate.shortlisted``, ``candidate.selected``).
+Filters: requests submitted in the period, of the area (the region does not apply).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.dashboards.figures._common import days_between, month_of
+from app.dashboards.figures.filters import DashboardFilters, submitted_in_period
+from app.extensions import db
+from app.models import AuditEvent, Candidate, CoreArea, ExpertiseRequest
+
+
+@dataclass(frozen=True)
+class TimingRow:
+    area_code: str
+    area_name: str
+    month: str  # YYYY-MM of submission
+    submitted: int  # requests submitted that month
+    shortlisted: int  # of which had a first shortlist
+    days_to_shortlist: float | None  # median
+    selected: int  # of which had a first selection
+    days_to_selection: float | None  # median
+
+
+def _firsts() -> sa.Subquery:
+    """Per request: when its first candidate was shortlisted, and first selected."""
+    at = AuditEvent.at
+    return (
+        sa.select(
+            Candidate.request_id,
+            sa.func.min(sa.case((AuditEvent.action == "candidate.shortlisted", at))).label(
+                "shortlisted_at"
+            ),
+            sa.func.min(sa.case((AuditEvent.action == "candidate.selected", at))).label(
+                "selected_at"
+            ),
+        )
+        .join(
+            AuditEvent,
+            sa.and_(AuditEvent.entity_type == "candidate", AuditEvent.entity_id == Candidate.id),
+        )
+        .where(AuditEvent.action.in_(["candidate.shortlisted", "candidate.selected"]))
+        .group_by(Candidate.request_id)
+        .subquery("firsts")
+    )
+
+
+def _median(base: sa.CTE, column: str) -> sa.Subquery:
+    """Per area and month: the median of ``base.c[column]`` and how many values it has."""
+    value = base.c[column]
+    group = (base.c.area_code, base.c.month)
+    ranked = (
+        sa.select(
+            *group,
+            value.label("value"),
+            sa.func.row_number().over(partition_by=group, order_by=value).label("rn"),
+            sa.func.count().over(partition_by=group).label("n"),
+        )
+        .where(value.is_not(None))
+        .subquery(f"ranked_{column}")
+    )
+    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+    return (
+        sa.select(
+            ranked.c.area_code,
+            ranked.c.month,
+            sa.func.avg(ranked.c.value).label("median"),
+            sa.func.max(ranked.c.n).label("n"),
+        )
+        .where(middle)
+        .group_by(ranked.c.area_code, ranked.c.month)
+        .subquery(f"median_{column}")
+    )
+
+
+def by_area_month(f: DashboardFilters) -> list[TimingRow]:
+    """One row per area and month with submitted requests, in area order, oldest month first."""
+    firsts = _firsts()
+    submitted = ExpertiseRequest.submitted_at
+    base = (
+        sa.select(
+            ExpertiseRequest.area_code,
+            month_of(submitted).label("month"),
+            days_between(submitted, firsts.c.shortlisted_at).label("to_shortlist"),
+            days_between(submitted, firsts.c.selected_at).label("to_selection"),
+        )
+        .outerjoin(firsts, firsts.c.request_id == ExpertiseRequest.id)
+        .where(
+            submitted.is_not(None),
+            *submitted_in_period(submitted, f),
+            *([ExpertiseRequest.area_code == f.area] if f.area else []),
+        )
+        .cte("base")
+    )
+    counts = (
+        sa.select(base.c.area_code, base.c.month, sa.func.count().label("submitted"))
+        .group_by(base.c.area_code, base.c.month)
+        .subquery("counts")
+    )
+    shortlist, selection = _median(base, "to_shortlist"), _median(base, "to_selection")
+
+    def same(other: sa.Subquery) -> sa.ColumnElement[bool]:
+        return sa.and_(other.c.area_code == counts.c.area_code, other.c.month == counts.c.month)
+
+    query = (
+        sa.select(
+            counts.c.area_code, CoreArea.name, counts.c.month, counts.c.submitted,
+            shortlist.c.n, shortlist.c.median, selection.c.n, selection.c.median,
+        )
+        .join(CoreArea, CoreArea.code == counts.c.area_code)
+        .outerjoin(shortlist, same(shortlist))
+        .outerjoin(selection, same(selection))
+        .order_by(CoreArea.position, CoreArea.code, counts.c.month)
+    )  # fmt: skip
+    return [
+        TimingRow(code, name, month, int(n), int(n_short or 0), _days(to_short),
+                  int(n_select or 0), _days(to_select))
+        for code, name, month, n, n_short, to_short, n_select, to_select
+        in db.session.execute(query)
+    ]  # fmt: skip
+
+
+def _days(value: object) -> float | None:
+    return None if value is None else round(float(value), 1)  # type: ignore[arg-type]

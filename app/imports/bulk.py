@@ -1,0 +1,320 @@
+"""A focal point's bulk import from the web: preview a file of experts, then import it.
+
+The file is read by ``import_files`` into the records ``importing.check_experts`` checks, with
+the rules of ``civcap import-experts``; importing is ``importing.write_experts``, all or nothing,
+audited under the focal point's name. The preview does that same write and rolls it back, so
+its counts (new, updated, unchanged) are what importing will do.
+
+A focal point imports only their own member state's experts: ``nominated_by`` must be blank
+(their organisation) or their organisation's name, and an ``external_id`` that another member
+state's expert holds is refused for that row, never updated.
+
+Between preview and import, the file waits under UPLOAD_DIR/imports/ under a random name, the
+token. Only the person who uploaded it may import or discard it, within ``PENDING_FOR``; the
+import checks the file again, since the roster may have changed in between.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app import imports as importing
+from app.extensions import db
+from app.imports import ExpertLine, ImportFailed, ImportSummary, LineError
+from app.imports import files as import_files
+from app.imports.files import FileRefused
+from app.models import Expert, ExpertStatus, Organisation, User
+
+__all__ = ["FileRefused", "PENDING_FOR", "Preview", "Problem", "UploadGone", "UploadNotYours"]
+
+PENDING_FOR = timedelta(hours=2)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
+_CONSENT = {"version": "consent_version", "given_at": "consent_given_at"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of the file as the person sees it: where (line, column) and what."""
+
+    line: int
+    column: str
+    reason: str
+
+
+@dataclass
+class Preview:
+    """What importing the file would do; ``token`` is set when it can be imported."""
+
+    filename: str
+    format: str
+    rows: int
+    problems: list[Problem]
+    summary: ImportSummary = field(default_factory=ImportSummary)
+    token: str | None = None
+
+    @property
+    def rows_with_problems(self) -> int:
+        return len({p.line for p in self.problems})
+
+
+class UploadGone(Exception):
+    """The upload is no longer kept: imported already, discarded, or waited too long."""
+
+
+class UploadNotYours(Exception):
+    """The token is not one of this person's uploads."""
+
+
+def preview(content: bytes, filename: str, user: User) -> Preview:
+    """Check the file and say what importing it would do; save nothing but the file itself,
+    kept for the import when it has no problem. Raises FileRefused for an unreadable file."""
+    format = import_files.file_format(filename)
+    filename = filename[-100:]
+    result, lines = _check(content, filename, format, user)
+    if lines:
+        try:
+            result.summary = importing.write_experts(
+                lines, _label(filename), actor=user, dry_run=True
+            )
+        except ImportFailed as exc:
+            result.problems += _problems(exc.errors, format, {})
+    if not result.problems:
+        result.token = _keep(content, filename, format, user)
+    return result
+
+
+def commit(token: str, user: User) -> ImportSummary | Preview:
+    """Import a previewed upload, all or nothing; its Preview instead if it now has problems.
+
+    The upload is removed either way. Raises UploadNotYours or UploadGone.
+    """
+    path, meta = _claim(token, user)
+    try:
+        content = path.read_bytes().split(b"\n", 1)[1]
+        filename, format = meta["filename"], meta["format"]
+        result, lines = _check(content, filename, format, user)
+        if result.problems:
+            return result
+        try:
+            return importing.write_experts(lines, _label(filename), actor=user)
+        except ImportFailed as exc:
+            result.problems += _problems(exc.errors, format, {})
+            return result
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def discard(token: str, user: User) -> None:
+    """Forget an upload the person decided not to import."""
+    path, _ = _claim(token, user)
+    path.unlink(missing_ok=True)
+
+
+def _label(filename: str) -> str:
+    return f"web import {filename}"[:200]
+
+
+# ---- checking ---------------------------------------------------------------------------------
+
+
+def _check(
+    content: bytes, filename: str, format: str, user: User
+) -> tuple[Preview, list[ExpertLine]]:
+    rows = import_files.read_rows(content, format)
+    organisation = user.organisation
+    errors = list(rows.errors)
+    for number, record in rows.records:
+        errors += _own_member_state(number, record, organisation)
+        errors += _nul_characters(number, record)
+    errors += _held_elsewhere(rows.records, organisation)
+    lines = importing.check_experts(rows.records, errors)
+    errors = _one_nul_problem_per_field(errors)
+    count = len({number for number, _ in rows.records} | {e.line for e in rows.errors})
+    problems = _problems(errors, format, rows.letters)
+    return Preview(filename, format, count, problems), lines
+
+
+def _one_nul_problem_per_field(errors: list[LineError]) -> list[LineError]:
+    """The shared text checks also refuse NUL characters: say it once per line and field."""
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for error in errors:
+        if "NUL character" in error.message:
+            if (error.line, error.field) in seen:
+                continue
+            seen.add((error.line, error.field))
+        kept.append(error)
+    return kept
+
+
+def _own_member_state(
+    number: int, record: dict[str, Any], organisation: Organisation
+) -> list[LineError]:
+    errors = []
+    named = record.get("nominated_by")
+    blank = named is None or (isinstance(named, str) and not named.strip())
+    if not blank and (not isinstance(named, str) or named.strip() != organisation.name):
+        reason = f"must be blank or {organisation.name!r}: you import your own experts only"
+        errors.append(LineError(number, "nominated_by", reason))
+    record["nominated_by"] = organisation.name  # blank means ours; one problem is enough
+    if record.get("status") == ExpertStatus.MERGED.value:
+        reason = "'merged' is set by merging two records on the roster, not by an import"
+        errors.append(LineError(number, "status", reason))
+    return errors
+
+
+def _nul_characters(number: int, record: dict[str, Any]) -> list[LineError]:
+    """PostgreSQL cannot store a NUL character in text; it comes from damaged files."""
+
+    def has_nul(value: Any) -> bool:
+        if isinstance(value, str):
+            return "\x00" in value
+        if isinstance(value, list | dict):
+            return any(has_nul(v) for v in (value.values() if isinstance(value, dict) else value))
+        return False
+
+    reason = "contains a NUL character (invisible; it comes from a damaged file): remove it"
+    return [LineError(number, name, reason) for name, value in record.items() if has_nul(value)]
+
+
+def _held_elsewhere(
+    records: list[tuple[int, dict[str, Any]]], organisation: Organisation
+) -> list[LineError]:
+    """Rows whose external_id belongs to an expert this member state may not update."""
+    lines_of: dict[str, list[int]] = {}
+    for number, record in records:
+        if isinstance(record.get("external_id"), str):
+            lines_of.setdefault(record["external_id"], []).append(number)
+    errors = []
+    ids = list(lines_of)
+    for start in range(0, len(ids), 500):
+        query = sa.select(
+            Expert.external_id, Expert.organisation_id, Expert.erased_at, Expert.status
+        ).where(Expert.external_id.in_(ids[start : start + 500]))
+        for external_id, organisation_id, erased_at, status in db.session.execute(query):
+            if organisation_id != organisation.id:
+                reason = "is already used by an expert of another member state; use another id"
+            elif erased_at is not None:
+                reason = "belongs to an expert whose personal data was erased"
+            elif status is ExpertStatus.MERGED:
+                reason = "belongs to a record merged into another; update that one instead"
+            else:
+                continue
+            errors += [LineError(n, "external_id", reason) for n in lines_of[external_id]]
+    return errors
+
+
+def _problems(errors: list[LineError], format: str, letters: dict[str, str]) -> list[Problem]:
+    """Each error as the person sees it, in the order of lines and then of columns."""
+    order = {c.name: i for i, c in enumerate(import_files.COLUMNS)}
+
+    def position(error: LineError) -> tuple[int, int, str]:
+        return error.line, order.get(_column_of(error.field)[0], -1), error.field
+
+    problems = [_problem(e, format, letters) for e in sorted(errors, key=position)]
+    return list(dict.fromkeys(problems))
+
+
+def _problem(error: LineError, format: str, letters: dict[str, str]) -> Problem:
+    if format == "jsonl":  # the file's own field names: languages[1].level
+        return Problem(error.line, error.field or "—", error.message)
+    column, where = _column_of(error.field)
+    letter = letters.get(column)
+    reason = f"{where}: {error.message}" if where else error.message
+    if column == "languages" and where:
+        reason += " (write languages as en:C1; fr:B2)"
+    return Problem(error.line, f"{column} ({letter})" if letter else column or "—", reason)
+
+
+def _column_of(field: str) -> tuple[str, str]:
+    """The spreadsheet column of a field error, and which part of the cell:
+    ``languages[1].level`` -> ("languages", "entry 2, level"); ``consent.version`` ->
+    ("consent_version", "")."""
+    name, _, rest = field.partition("[")
+    if name == "consent" or name.startswith("consent."):
+        return _CONSENT.get(name.partition(".")[2], "consent_version"), ""
+    if not rest:
+        return name, ""
+    index, _, part = rest.partition("]")
+    where = f"entry {int(index) + 1}" if index.isdigit() else ""
+    part = part.lstrip(".")
+    return name, f"{where}, {part}" if part else where
+
+
+# ---- uploads waiting for the import --------------------------------------------------------
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _keep(content: bytes, filename: str, format: str, user: User) -> str:
+    """Keep the file for the import; the person's earlier uploads and stale ones go."""
+    folder = _folder()
+    _sweep(folder, user)
+    token = secrets.token_urlsafe(32)
+    meta = json.dumps({"user_id": user.id, "filename": filename, "format": format})
+    descriptor = os.open(folder / f"{token}.pending", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(meta.encode() + b"\n" + content)
+    return token
+
+
+def _claim(token: str, user: User) -> tuple[Path, dict[str, Any]]:
+    """Take the upload out of waiting (a rename: one import at a time gets it)."""
+    if not _TOKEN.fullmatch(token or ""):
+        raise UploadNotYours
+    folder = _folder()
+    _sweep(folder)
+    path = folder / f"{token}.pending"
+    try:
+        with path.open("rb") as handle:
+            meta = json.loads(handle.readline())
+    except FileNotFoundError:
+        raise UploadGone from None
+    if meta.get("user_id") != user.id:
+        raise UploadNotYours
+    claimed = path.with_suffix(".claimed")
+    try:
+        if _stale(path):
+            path.unlink()
+            raise UploadGone
+        path.rename(claimed)
+    except FileNotFoundError:
+        raise UploadGone from None
+    return claimed, meta
+
+
+def _sweep(folder: Path, user: User | None = None) -> None:
+    """Remove the uploads that waited too long (and ``user``'s, who uploads a new one)."""
+    for path in folder.iterdir():
+        if _stale(path) or (user and path.suffix == ".pending" and _owner(path) == user.id):
+            path.unlink(missing_ok=True)
+
+
+def _owner(path: Path) -> int | None:
+    try:
+        with path.open("rb") as handle:
+            return json.loads(handle.readline()).get("user_id")
+    except (OSError, ValueError):
+        return None
+
+
+def _stale(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > PENDING_FOR.total_seconds()
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,324 @@
+"""Uploaded files of experts (CSV, XLSX, JSON Lines) read into the records the importer checks.
+
+A JSON Lines file goes line by line through ``importing``'s own reader. A CSV or XLSX row becomes
+the same JSON-like object, one column per field of the JSON Lines interchange format, so
+that ``importing.check_experts`` applies the same rules to all three. A cell holding several
+values separates them with ";" (``skills``: "manage court cases; legislative drafting"),
+``languages`` pairs code and level ("en:C1; fr:B2"), and ``consent`` takes two columns,
+``consent_version`` and ``consent_given_at``. The header is on the first row; a row whose only
+cell starts with "#" is a note and is skipped, as are empty rows.
+
+A whole file that cannot be read (wrong type, damaged, empty, too big) is refused with
+``FileRefused`` before any row is looked at. The type is checked from the content: an XLSX is a
+zip holding ``xl/workbook.xml``; CSV and JSON Lines must be UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from app.common.uploads import OLE2_SIGNATURE, UploadRefused
+from app.imports import LineError
+from app.imports.lines import json_objects
+
+# A web import runs inside one request (~5 ms a row, twice: preview and import); larger
+# rosters go through `civcap import-experts`, which has no such limit.
+MAX_ROWS = 2_000
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an XLSX's parts, unpacked: a guard against zip bombs
+FORMATS = {"csv": "CSV", "xlsx": "Excel workbook (XLSX)", "jsonl": "JSON Lines"}
+_EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (an XLSX workbook, a DOCX document, ...)"),
+    (OLE2_SIGNATURE, "an old-style (.xls, .doc) or password-protected Office file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
+
+TEXT, LIST, LANGUAGES, NUMBER, DAY, MOMENT = "text", "list", "languages", "number", "day", "moment"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool
+    help: str
+    example: str = ""
+
+
+COLUMNS = (
+    Column("external_id", TEXT, True, "Your identifier for the expert (at most 64 characters). "
+           "Uploading a file again updates the experts with these ids.", "GH-0001"),
+    Column("full_name", TEXT, True, "", "Grace Mensah"),
+    Column("gender", TEXT, False, "female, male, other or undisclosed (blank: undisclosed)",
+           "female"),
+    Column("nationality", TEXT, True, "ISO 3166-1 alpha-2 country code", "GH"),
+    Column("nominated_by", TEXT, False, "Blank, or your organisation's name exactly", ""),
+    Column("title", TEXT, True, "The expert's job title", "court administrator"),
+    Column("summary", TEXT, False, "CV summary, free text",
+           "Court administrator with 14 years of professional experience."),
+    Column("skills", LIST, False, "Skills separated by ;",
+           "manage court cases; legislative drafting"),
+    Column("areas", LIST, False, "Core area codes separated by ;", "justice"),
+    Column("languages", LANGUAGES, True, "language:level pairs separated by ; (ISO 639-1 code, "
+           "CEFR level A1 to C2)", "en:C1; fr:B2"),
+    Column("years_experience", NUMBER, False, "Whole number of years", "14"),
+    Column("available_from", DAY, True, "Date YYYY-MM-DD", "2027-02-15"),
+    Column("available_until", DAY, False, "Date YYYY-MM-DD, blank if open-ended", "2028-01-31"),
+    Column("modalities", LIST, True, "Separated by ;: government_provided, consultant, staff, "
+           "un_volunteer", "government_provided; consultant"),
+    Column("countries_of_experience", LIST, False, "ISO 3166-1 alpha-2 codes separated by ;",
+           "LR; SS"),
+    Column("email", TEXT, False, "", "grace.mensah@example.org"),
+    Column("phone", TEXT, False, "", "+233 20 000 0000"),
+    Column("birth_year", NUMBER, False, "Year, e.g. 1980", "1980"),
+    Column("availability_confirmed_at", MOMENT, False, "When the expert last confirmed their "
+           "availability: YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)"),
+    Column("status", TEXT, False, "active, unavailable or withdrawn (blank: active for a new "
+           "expert, unchanged for one already on the roster)"),
+    Column("consent_version", TEXT, False, "With consent_given_at: the consent text the expert "
+           "agreed to. Blank: your upload attests consent now, for the current text"),
+    Column("consent_given_at", MOMENT, False, "With consent_version: when the expert agreed, "
+           "YYYY-MM-DDTHH:MM (UTC)"),
+)  # fmt: skip
+BY_NAME = {c.name: c for c in COLUMNS}
+
+
+class FileRefused(UploadRefused):
+    """The file as a whole cannot be imported; the message says why, in words to act on."""
+
+
+@dataclass
+class Rows:
+    """What a file holds: (line, record) pairs for the importer, and problems found on the way."""
+
+    format: str
+    records: list[tuple[int, dict[str, Any]]]
+    errors: list[LineError]
+    letters: dict[str, str]  # column name -> spreadsheet column letter (CSV and XLSX)
+
+
+def file_format(filename: str) -> str:
+    """``csv``, ``xlsx`` or ``jsonl`` from the file's name; anything else is refused."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in _EXTENSIONS:
+        raise FileRefused("Upload a .csv, .xlsx or .jsonl file (this one is not any of those).")
+    return _EXTENSIONS[suffix]
+
+
+def read_rows(content: bytes, format: str) -> Rows:
+    """Every row of the file as a record; raises FileRefused when the file cannot be read."""
+    if not content.strip():
+        raise FileRefused("The file is empty.")
+    if format == "xlsx":
+        rows = _sheet_rows(format, _workbook_rows(content))
+    elif format == "csv":
+        rows = _sheet_rows(format, _csv_rows(_text(content, FORMATS[format])))
+    else:
+        errors: list[LineError] = []
+        lines = _text(content, FORMATS[format]).split("\n")  # as JSON Lines (and the CLI) do
+        rows = Rows(format, list(json_objects(lines, errors)), errors, {})
+        if len(rows.records) > MAX_ROWS:
+            raise FileRefused(
+                f"The file has more than {MAX_ROWS:,} experts; split it in parts, or ask "
+                "an operator to load it with `civcap import-experts`."
+            )
+    if not rows.records and not rows.errors:
+        raise FileRefused("The file holds no experts (only a header, empty rows or notes).")
+    return rows
+
+
+def _what_it_is(content: bytes) -> str | None:
+    return next((what for magic, what in _SIGNATURES if content.startswith(magic)), None)
+
+
+def _text(content: bytes, name: str) -> str:
+    what = _what_it_is(content)
+    if what:
+        raise FileRefused(f"This file is {what}, not {name} text.")
+    if b"\x00" in content[:8192]:
+        raise FileRefused(f"This file is binary data, not {name} text.")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRefused(
+            f"The file is not UTF-8 text (byte {exc.start + 1} cannot be read). In Excel, "
+            "choose “CSV UTF-8” when saving; other editors offer UTF-8 as the encoding."
+        ) from None
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
+    header = text.split("\n", 1)[0]
+    # Excel writes ";" between cells where "," is the decimal mark; the header tells which.
+    delimiter = max((",", ";", "\t"), key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise FileRefused(
+            f"Line {reader.line_num} is not valid CSV ({exc}). A cell holding a quote, the "
+            "separator or a line break must be in double quotes, with inner quotes doubled."
+        ) from None
+
+
+def _workbook_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
+    _check_zip(content)
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            try:
+                sheet = workbook.worksheets[0]
+                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    yield number, list(row)
+            finally:
+                workbook.close()
+    except Exception as exc:  # openpyxl raises many kinds on damaged or hostile workbooks
+        raise FileRefused(
+            f"The workbook could not be read ({type(exc).__name__}: {exc}). Open it in a "
+            "spreadsheet program and save it again as .xlsx."
+        ) from None
+
+
+def _check_zip(content: bytes) -> None:
+    if not content.startswith(b"PK\x03\x04"):
+        what = _what_it_is(content) or "not a zip archive"
+        raise FileRefused(f"This file is not an XLSX workbook ({what}).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise FileRefused(
+            f"The XLSX file is damaged: {exc}. Save it again and upload it."
+        ) from None
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        raise FileRefused("This zip archive is not an XLSX workbook (it has no xl/workbook.xml).")
+    if len(members) > 10_000 or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        mb = MAX_UNZIPPED_BYTES // (1024 * 1024)
+        raise FileRefused(
+            f"The workbook unpacks to more than {mb} MB; split it into smaller files."
+        )
+
+
+# ---- rows of a sheet -> records -------------------------------------------------------------
+
+
+def _sheet_rows(format: str, rows: Iterator[tuple[int, list[Any]]]) -> Rows:
+    errors: list[LineError] = []
+    header: list[str | None] | None = None
+    records: list[tuple[int, dict[str, Any]]] = []
+    for number, cells in rows:
+        texts = [_text_of(cell) for cell in cells]
+        if not any(texts) or ((texts[0] or "").startswith("#") and not any(texts[1:])):
+            continue  # an empty row, or a note
+        if header is None:
+            header = _header(texts)
+            continue
+        if len(records) >= MAX_ROWS:
+            raise FileRefused(
+                f"The file has more than {MAX_ROWS:,} experts; split it in parts, or ask "
+                "an operator to load it with `civcap import-experts`."
+            )
+        extra = [t for t in texts[len(header) :] if t]
+        if extra:
+            message = f"has {len(header) + len(extra)} or more cells; the header has {len(header)}"
+            errors.append(LineError(number, "", message))
+        cells_by_name = {name: cells[i] for i, name in enumerate(header) if name and i < len(cells)}
+        records.append((number, _record(number, cells_by_name, errors)))
+    letters = {}
+    if header is not None:
+        from openpyxl.utils import get_column_letter
+
+        letters = {name: get_column_letter(i + 1) for i, name in enumerate(header) if name}
+    return Rows(format, records, errors, letters)
+
+
+def _header(texts: list[str | None]) -> list[str | None]:
+    names = [t.lower() if t else None for t in texts]
+    problems = []
+    for name in dict.fromkeys(n for n in names if n):
+        if name not in BY_NAME:
+            guess = difflib.get_close_matches(name, BY_NAME, n=1)
+            hint = f" (did you mean {guess[0]}?)" if guess else ""
+            problems.append(f"unknown column {name!r}{hint}")
+        elif names.count(name) > 1:
+            problems.append(f"column {name!r} appears twice")
+    missing = [c.name for c in COLUMNS if c.required and c.name not in names]
+    if missing:
+        problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
+    if problems:
+        raise FileRefused(
+            "The header (the first row) is not right: " + "; ".join(problems) + ". Download a "
+            "template to see the columns."
+        )
+    return names
+
+
+def _record(number: int, cells: dict[str, Any], errors: list[LineError]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for name, cell in cells.items():
+        value = cell_value(BY_NAME[name].kind, cell)
+        if value is not None:
+            record[name] = value
+    version, given_at = record.pop("consent_version", None), record.pop("consent_given_at", None)
+    if version is not None and given_at is not None:
+        record["consent"] = {"version": version, "given_at": given_at}
+    elif version is not None or given_at is not None:
+        blank = "consent_given_at" if given_at is None else "consent_version"
+        other = "consent_version" if given_at is None else "consent_given_at"
+        errors.append(LineError(number, blank, f"is required when {other} is given"))
+    return record
+
+
+def cell_value(kind: str, cell: Any) -> Any:
+    """A cell as the JSON Lines value of its column; None for a blank cell."""
+    if kind == DAY and isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if kind == NUMBER and isinstance(cell, int | float) and not isinstance(cell, bool):
+        return cell
+    text = _text_of(cell)
+    if text is None:
+        return None
+    if kind == NUMBER:
+        for parse in (int, float):
+            try:
+                return parse(text)
+            except ValueError:
+                pass
+        return text  # the importer says it is not a whole number
+    if kind in (LIST, LANGUAGES):
+        items = [item.strip() for item in text.replace("\n", ";").split(";") if item.strip()]
+        return [_language(item) for item in items] if kind == LANGUAGES else items
+    return text
+
+
+def _language(item: str) -> dict[str, str | None]:
+    code, _, level = item.partition(":")
+    return {"code": code.strip(), "level": level.strip() or None}
+
+
+def _text_of(cell: Any) -> str | None:
+    if cell is None:
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)  # a spreadsheet keeps 1980 and an id like 12 as numbers
+    if isinstance(cell, datetime | date):
+        cell = cell.isoformat()
+    text = str(cell).strip()
+    return text or None

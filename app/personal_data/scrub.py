@@ -1,0 +1,113 @@
+"""Finding an erased expert's personal values where they were copied, and replacing them.
+
+The audit trail keeps snapshots of the expert (with name and email), and notes; the outbox keeps
+mail to and about them. ``personal_data.erasure.erase`` runs these inside its transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditEvent, Candidate, OutboxMessage
+
+# Snapshot keys holding what erasure removes (roster.experts.snapshot, cv.files._facts).
+PERSONAL_KEYS = frozenset(
+    {
+        "full_name", "email", "phone", "birth_year", "external_id", "title", "summary",
+        "skills", "countries_of_experience", "cv_filename",
+    }
+)  # fmt: skip
+
+
+class Scrubber:
+    """Replaces the person's name, email, phone and external id wherever they appear."""
+
+    def __init__(self, identifiers: Iterable[str | None]) -> None:
+        words = sorted({i.strip() for i in identifiers if i and i.strip()}, key=len, reverse=True)
+        self.words = words
+        self.pattern = (
+            re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
+            if words
+            else None
+        )
+        self.placeholders: dict[str, str] = {}
+
+    def text(self, value: str) -> str:
+        return self.pattern.sub("[erased]", value) if self.pattern else value
+
+    def value(self, value: Any) -> Any:
+        """Strings anywhere in a JSON value, scrubbed."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        return value
+
+    def snapshot(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A snapshot with its personal fields as placeholders (equal values, same placeholder)."""
+        if values is None:
+            return None
+        out = {}
+        for key, value in values.items():
+            if key in PERSONAL_KEYS and value not in (None, "", [], {}):
+                seen = json.dumps(value, sort_keys=True, default=str)
+                if isinstance(value, list):
+                    seen = json.dumps(sorted(map(str, value)))
+                out[key] = self.placeholders.setdefault(
+                    seen, f"[erased {len(self.placeholders) + 1}]"
+                )
+            else:
+                out[key] = self.value(value)
+        return out
+
+
+def audit_trail(expert_id: int, scrub: Scrubber) -> None:
+    """Rewrite personal values in the expert's events and in their candidacies' notes."""
+    events = AuditEvent.__table__
+    candidacies = sa.select(Candidate.id).where(Candidate.expert_id == expert_id)
+    rows = db.session.execute(
+        sa.select(events.c.id, events.c.entity_type, events.c.before, events.c.after,
+                  events.c.note, events.c.actor_label)
+        .where(sa.or_(
+            sa.and_(events.c.entity_type == "expert", events.c.entity_id == expert_id),
+            sa.and_(events.c.entity_type == "candidate", events.c.entity_id.in_(candidacies)),
+        ))
+        .order_by(events.c.at, events.c.id)
+    ).all()  # fmt: skip
+    for row in rows:
+        own = row.entity_type == "expert"
+        values = {
+            "before": scrub.snapshot(row.before) if own else scrub.value(row.before),
+            "after": scrub.snapshot(row.after) if own else scrub.value(row.after),
+            "note": scrub.text(row.note) if row.note else row.note,
+            "actor_label": scrub.text(row.actor_label),
+        }
+        changed = {k: v for k, v in values.items() if v != getattr(row, k)}
+        if changed:
+            # A Core UPDATE: the ORM's append-only guard (models/audit.py) is for everyone else.
+            db.session.execute(sa.update(events).where(events.c.id == row.id).values(**changed))
+
+
+def outbox(scrub: Scrubber) -> None:
+    """Mail to the expert that is still waiting is dropped; mail about them loses their name."""
+    if not scrub.words:
+        return
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in scrub.words]
+    columns = (OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.body)
+    mentions = [c.ilike(f"%{w}%", escape="\\") for c in columns for w in escaped]
+    for message in db.session.scalars(sa.select(OutboxMessage).where(sa.or_(*mentions))):
+        to_the_expert = scrub.text(message.recipient) != message.recipient
+        if to_the_expert and message.sent_at is None:
+            db.session.delete(message)
+            continue
+        message.recipient = scrub.text(message.recipient)
+        message.subject = scrub.text(message.subject)
+        message.body = scrub.text(message.body)

@@ -1,7 +1,0 @@
-import app.review.shortlist  # noqa: F401  (adds its routes to views.bp)
-from app.review import (
-    cv,  # noqa: F401  (adds its routes to views.bp)
-    duplicates,  # noqa: F401  (adds its routes to views.bp)
-    lifecycle,  # noqa: F401  (adds its routes to views.bp)
-    suggestions,  # noqa: F401  (adds its routes to views.bp)
-)

@@ -1,1 +1,0 @@
-"""Services own civcap's business rules and transactions; views and commands call them."""

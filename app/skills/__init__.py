@@ -1,0 +1,1 @@
+"""Skill names offered while typing, from the normalised vocabulary (``common.vocabulary``)."""

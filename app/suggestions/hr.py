@@ -1,0 +1,84 @@
+"""HR's "Suggested candidates" for a request.
+
+Each view of the page ranks the roster through ``suggestions.ranking.run_suggestions`` and is
+saved as a suggestion run: that is the explainability trail. The page only shows; it selects,
+dismisses and contacts no one.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask import request as http_request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from app.common.forms import choices, filter_values
+from app.common.permissions import request_for, role_required
+from app.common.reference import CEFR_LEVELS, GENDERS, country_choices, language_choices
+from app.models import ExpertiseRequest, Role
+from app.suggestions import ranking
+from matching import Filters
+
+bp = Blueprint("hr", __name__, url_prefix="/review")
+
+GLOBAL_SOUTH_CHOICES = (("yes", "Global South"), ("no", "Not global South"))
+
+
+class SuggestionFilterForm(FlaskForm):
+    """GET filters that narrow the ranked list (no CSRF: filtering changes no record)."""
+
+    class Meta:
+        csrf = False
+
+    language = SelectField(
+        "Speaks", choices=choices(language_choices(), blank="Any language"), default=""
+    )
+    min_level = SelectField(
+        "At least",
+        choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="any level"),
+        default="",
+    )
+    nationality = SelectField(
+        "Nationality", choices=choices(country_choices(), blank="Any nationality"), default=""
+    )
+    global_south = SelectField(
+        "Global South", choices=choices(GLOBAL_SOUTH_CHOICES, blank="Any"), default=""
+    )
+    gender = SelectField("Gender", choices=choices(GENDERS.items(), blank="Any"), default="")
+
+
+def _filters(form: SuggestionFilterForm) -> Filters:
+    values = filter_values(form)
+
+    def text(name: str) -> str:
+        return str(values.get(name) or "")
+
+    south = text("global_south")
+    language = text("language")
+    return Filters(
+        nationalities=frozenset({text("nationality")} - {""}),
+        genders=frozenset({text("gender")} - {""}),
+        global_south={"yes": True, "no": False}.get(south),
+        language=language,
+        min_level=text("min_level") if language else "",
+    )
+
+
+@bp.app_template_global()
+def can_be_matched(expertise_request: ExpertiseRequest) -> bool:
+    return ranking.can_be_matched(expertise_request)
+
+
+@bp.route("/requests/<int:request_id>/suggestions")
+@role_required(Role.HR_REVIEWER)
+def suggestions(request_id: int) -> str:
+    expertise_request = request_for(current_user, request_id)
+    form = SuggestionFilterForm(formdata=http_request.args)
+    view = None
+    if ranking.can_be_matched(expertise_request):
+        run = ranking.run_suggestions(expertise_request, current_user, _filters(form))
+        view = ranking.run_view(run)
+    return render_template(
+        "suggestions/suggestions.html", expertise_request=expertise_request, filters=form, view=view
+    )

@@ -1,0 +1,205 @@
+"""Suggested candidates: rank the roster for a request and keep the ranking as a run.
+
+Every ranking HR sees is saved (request, time, who, matcher version and parameters, filters, and
+each candidate's score and reasons), so a shortlist can be explained later with what the matcher
+said at the time. Nothing here selects, dismisses or contacts anyone: civcap suggests; people
+decide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.availability import staleness
+from app.common.errors import NotAllowed
+from app.common.reference import countries
+from app.common.transaction import transaction
+from app.extensions import db
+from app.models import Expert, ExpertiseRequest, Organisation, RequestStatus, User
+from app.models.suggestion import SuggestionEntry, SuggestionRun
+from app.suggestions import worker_index
+from matching import SIGNALS, Filters, Suggestion
+
+# A request is matched once HR has it and until someone is selected.
+MATCHABLE_STATUSES = frozenset(
+    {RequestStatus.SUBMITTED, RequestStatus.OPEN, RequestStatus.SELECTION}
+)
+
+
+def can_be_matched(request_row: ExpertiseRequest) -> bool:
+    return request_row.status in MATCHABLE_STATUSES
+
+
+@transaction("suggestion run")
+def run_suggestions(
+    request_row: ExpertiseRequest,
+    actor: User | None,
+    filters: Filters | None = None,
+    k: int = 50,
+    near_misses: int = 20,
+) -> SuggestionRun:
+    """Rank the roster for ``request_row`` and save the run with every candidate shown."""
+    if not can_be_matched(request_row):
+        raise NotAllowed(
+            f"A {request_row.status.label} request is not matched: only submitted, open and "
+            "selection requests are."
+        )
+    ranking = worker_index.rank(request_row, k=k, near_misses=near_misses, filters=filters)
+    parameters = worker_index.parameters()
+    run = SuggestionRun(
+        request_id=request_row.id,
+        created_by_id=actor.id if actor is not None else None,
+        matcher_version=worker_index.MATCHER_VERSION,
+        parameters=parameters,
+        filters=filters_record(filters),
+        roster_size=ranking.roster_size,
+        deployable_count=ranking.deployable_count,
+    )
+    run.entries = [_entry(s, near_miss=False) for s in ranking.deployable] + [
+        _entry(s, near_miss=True) for s in ranking.near_misses
+    ]
+    db.session.add(run)
+    db.session.flush()  # the run and its entries have their ids, also inside a caller's operation
+    return run
+
+
+def filters_record(filters: Filters | None) -> dict[str, Any]:
+    """The filters as plain JSON values (only those set)."""
+    if filters is None:
+        return {}
+    record: dict[str, Any] = {
+        "nationalities": sorted(filters.nationalities),
+        "genders": sorted(filters.genders),
+        "global_south": filters.global_south,
+        "language": filters.language,
+        "min_level": filters.min_level,
+        "expert_ids": sorted(filters.expert_ids) if filters.expert_ids is not None else None,
+    }
+    return {key: value for key, value in record.items() if value not in ("", [], None)}
+
+
+def _entry(suggestion: Suggestion, near_miss: bool) -> SuggestionEntry:
+    return SuggestionEntry(
+        expert_id=suggestion.expert_id,
+        rank=suggestion.rank,
+        score=suggestion.score,
+        deployable=suggestion.deployable,
+        near_miss=near_miss,
+        components=dict(suggestion.components),
+        explanation={
+            "matched_skills": list(suggestion.matched_skills),
+            "missing_skills": list(suggestion.missing_skills),
+            "languages": [
+                {"code": fit.code, "required": fit.required, "held": fit.held, "met": fit.met}
+                for fit in suggestion.languages
+            ],
+            "availability": suggestion.availability,
+            "seniority": suggestion.seniority,
+            "modality": suggestion.modality,
+            "area": suggestion.area,
+            "reasons": list(suggestion.reasons),
+        },
+    )
+
+
+def latest_run(request_id: int) -> SuggestionRun | None:
+    return db.session.scalar(
+        sa.select(SuggestionRun)
+        .where(SuggestionRun.request_id == request_id)
+        .order_by(SuggestionRun.created_at.desc(), SuggestionRun.id.desc())
+        .limit(1)
+    )
+
+
+# ---- display -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignalShare:
+    signal: str
+    contribution: float
+    share: float  # of the score's positive part, 0…1
+
+
+@dataclass
+class CandidateRow:
+    """One saved candidate joined with the expert, ready for a page."""
+
+    expert_id: int
+    rank: int
+    score: float
+    deployable: bool
+    near_miss: bool
+    full_name: str
+    title: str
+    nominated_by: str
+    nationality: str
+    gender: str
+    global_south: bool
+    shares: list[SignalShare] = field(default_factory=list)
+    explanation: dict[str, Any] = field(default_factory=dict)
+    stale: bool = False  # availability not confirmed recently (availability)
+
+
+@dataclass
+class RunView:
+    run: SuggestionRun
+    deployable: list[CandidateRow]
+    near_misses: list[CandidateRow]
+
+
+def shares(components: dict[str, float]) -> list[SignalShare]:
+    """Each signal's share of the score, in the matcher's signal order."""
+    total = sum(v for v in components.values() if v > 0)
+    names = [s for s in SIGNALS if s in components] + sorted(set(components) - set(SIGNALS))
+    return [
+        SignalShare(name, components[name], max(components[name], 0.0) / total if total else 0.0)
+        for name in names
+    ]
+
+
+def run_view(run: SuggestionRun) -> RunView:
+    """The run's candidates with their experts, in one query (no query per candidate)."""
+    rows = db.session.execute(
+        sa.select(
+            SuggestionEntry,
+            Expert.full_name,
+            Expert.title,
+            Expert.nationality,
+            Expert.gender,
+            Organisation.name.label("nominated_by"),
+            staleness.stale_condition().label("stale"),
+        )
+        .join(Expert, Expert.id == SuggestionEntry.expert_id)
+        .join(Organisation, Organisation.id == Expert.organisation_id)
+        .where(SuggestionEntry.run_id == run.id)
+        .order_by(SuggestionEntry.near_miss, SuggestionEntry.rank)
+    ).all()
+    known = countries()
+    candidates = [
+        CandidateRow(
+            expert_id=row.SuggestionEntry.expert_id,
+            rank=row.SuggestionEntry.rank,
+            score=row.SuggestionEntry.score,
+            deployable=row.SuggestionEntry.deployable,
+            near_miss=row.SuggestionEntry.near_miss,
+            full_name=row.full_name,
+            title=row.title,
+            nominated_by=row.nominated_by,
+            nationality=row.nationality,
+            gender=row.gender,
+            global_south=bool(known.get(row.nationality) and known[row.nationality].global_south),
+            shares=shares(row.SuggestionEntry.components),
+            explanation=row.SuggestionEntry.explanation,
+            stale=bool(row.stale),
+        )
+        for row in rows
+    ]
+    return RunView(
+        run=run,
+        deployable=[c for c in candidates if not c.near_miss],
+        near_misses=[c for c in candidates if c.near_miss],
+    )

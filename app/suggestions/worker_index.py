@@ -1,0 +1,264 @@
+"""Matching in the app: database rows become ``matching`` records; each worker keeps an index.
+
+The index is derived state. Every web worker (and command) builds its own from the database the
+first time it is needed, then keeps it current by checking a watermark before each ranking: the
+latest ``experts.updated_at``, the number of experts and the index generation. Experts changed
+since the last check are re-read and upserted one by one (no refit). The whole index is
+rebuilt — in a background thread, while the old one keeps serving — when ``civcap reindex``
+raises the generation, when the count drops (only a deletion explains that), or when upserts
+reach a quarter of the roster (their new words are not in the fitted vocabulary).
+
+Only experts who can be suggested are indexed: status ``active`` with consent recorded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+import matching
+from app.common.reference import countries
+from app.common.transaction import transaction
+from app.extensions import db
+from app.models import (
+    Expert,
+    ExpertiseRequest,
+    ExpertLanguage,
+    ExpertStatus,
+    MatchingState,
+    Skill,
+)
+from app.models.expert import ExpertModality, expert_areas, expert_skills
+from matching import ExpertProfile, Filters, Matcher, Ranking, RequestProfile
+
+MATCHER_VERSION = f"civcap-matching {matching.__version__}"
+
+
+# ---- adapting rows ---------------------------------------------------------------------------
+
+
+def load_profiles(changed_since: datetime | None = None) -> tuple[list[ExpertProfile], set[int]]:
+    """(profiles of suggestible experts, ids of changed experts no longer suggestible).
+
+    Reads with a handful of set-based queries rather than the ORM, so 100,000 experts load in
+    seconds. With ``changed_since``, only experts updated at or after it.
+    """
+    query = sa.select(
+        Expert.id, Expert.title, Expert.summary, Expert.years_experience, Expert.available_from,
+        Expert.available_until, Expert.nationality, Expert.gender, Expert.status,
+        Expert.consent_given_at,
+    )  # fmt: skip
+    if changed_since is not None:
+        query = query.where(Expert.updated_at >= changed_since)
+    rows = db.session.execute(query).all()
+    gone = {r.id for r in rows if r.status != ExpertStatus.ACTIVE or r.consent_given_at is None}
+    keep = [r for r in rows if r.id not in gone]
+    ids = [r.id for r in keep]
+    languages: dict[int, dict[str, str]] = defaultdict(dict)
+    skills: dict[int, list[str]] = defaultdict(list)
+    areas: dict[int, list[str]] = defaultdict(list)
+    modalities: dict[int, list[str]] = defaultdict(list)
+    # The whole roster in one pass per table; a few changed experts by their ids.
+    for chunk in _chunks(ids) if changed_since is not None else [None]:
+
+        def where(column: Any, chunk: Sequence[int] | None = chunk) -> Any:
+            return column.in_(chunk) if chunk is not None else sa.true()
+
+        for eid, code, level in db.session.execute(
+            sa.select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level).where(
+                where(ExpertLanguage.expert_id)
+            )
+        ):
+            languages[eid][code] = level
+        for eid, name in db.session.execute(
+            sa.select(expert_skills.c.expert_id, Skill.name)
+            .join(Skill, Skill.id == expert_skills.c.skill_id)
+            .where(where(expert_skills.c.expert_id))
+        ):
+            skills[eid].append(name)
+        for eid, code in db.session.execute(
+            sa.select(expert_areas.c.expert_id, expert_areas.c.area_code).where(
+                where(expert_areas.c.expert_id)
+            )
+        ):
+            areas[eid].append(code)
+        for eid, modality in db.session.execute(
+            sa.select(ExpertModality.expert_id, ExpertModality.modality).where(
+                where(ExpertModality.expert_id)
+            )
+        ):
+            modalities[eid].append(modality)
+    known = countries()
+    profiles = [
+        ExpertProfile(
+            expert_id=r.id,
+            title=r.title,
+            summary=r.summary,
+            skills=tuple(sorted(skills[r.id])),
+            areas=tuple(sorted(areas[r.id])),
+            languages=languages[r.id],
+            years_experience=r.years_experience,
+            available_from=r.available_from,
+            available_until=r.available_until,
+            modalities=tuple(sorted(modalities[r.id])),
+            nationality=r.nationality,
+            gender=r.gender,
+            global_south=bool(known.get(r.nationality) and known[r.nationality].global_south),
+        )
+        for r in keep
+    ]
+    return profiles, gone
+
+
+def _chunks(ids: Sequence[int], size: int = 900) -> list[Sequence[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
+def request_profile(request: ExpertiseRequest) -> RequestProfile:
+    return RequestProfile(
+        request_id=request.id,
+        title=request.title,
+        terms_of_reference=request.terms_of_reference,
+        area=request.area_code,
+        required_skills=tuple(s.name for s in request.skills),
+        languages={lang.code: lang.min_level for lang in request.languages},
+        min_years_experience=request.min_years_experience,
+        start_date=request.start_date,
+        duration_months=request.duration_months,
+        modality=request.modality,
+    )
+
+
+# ---- the per-worker index --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Watermark:
+    latest: datetime | None
+    count: int
+    generation: int = 0
+
+
+def watermark() -> Watermark:
+    latest, count = db.session.execute(
+        sa.select(sa.func.max(Expert.updated_at), sa.func.count(Expert.id))
+    ).one()
+    generation = db.session.scalar(sa.select(MatchingState.generation).where(MatchingState.id == 1))
+    return Watermark(latest, int(count), int(generation or 0))
+
+
+@transaction()
+def request_reindex(requested_by: str) -> int:
+    """Ask every worker to rebuild its index; returns the new generation."""
+    state = db.session.get(MatchingState, 1)
+    if state is None:
+        state = MatchingState(id=1, generation=0)
+        db.session.add(state)
+    state.generation += 1
+    state.requested_at = datetime.now(UTC)
+    state.requested_by = requested_by
+    return state.generation
+
+
+class WorkerIndex:
+    """One worker's matcher over one database, kept current by the watermark."""
+
+    DRIFT = 0.25  # rebuild once upserts reach this share of the roster
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.matcher: Matcher | None = None
+        self.seen = Watermark(None, 0)
+        self.upserts_since_build = 0
+        self.rebuilding: threading.Thread | None = None
+
+    def rebuild(self) -> Matcher:
+        """Build from the database now, in this thread."""
+        mark = watermark()
+        profiles, _ = load_profiles()
+        fresh = Matcher().fit(profiles)
+        with self.lock:
+            self.matcher, self.seen, self.upserts_since_build = fresh, mark, 0
+        return fresh
+
+    def _needs_rebuild(self, mark: Watermark) -> bool:
+        assert self.matcher is not None
+        return (
+            mark.generation != self.seen.generation
+            or mark.count < self.seen.count
+            or self.upserts_since_build > max(50, self.DRIFT * len(self.matcher))
+        )
+
+    def _rebuild_in_background(self) -> None:
+        if self.rebuilding is not None and self.rebuilding.is_alive():
+            return
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        def work() -> None:
+            with app.app_context():
+                self.rebuild()
+
+        self.rebuilding = threading.Thread(target=work, name="civcap-reindex", daemon=True)
+        self.rebuilding.start()
+
+    def current(self) -> Matcher:
+        """The matcher, brought up to date with the database first."""
+        mark = watermark()
+        if self.matcher is None:
+            return self.rebuild()
+        if self._needs_rebuild(mark):
+            if not current_app.config.get("MATCHING_REBUILD_IN_BACKGROUND", True):
+                return self.rebuild()
+            self._rebuild_in_background()
+        with self.lock:
+            if (mark.latest, mark.count) != (self.seen.latest, self.seen.count) and mark.latest:
+                since = self.seen.latest or mark.latest
+                profiles, gone = load_profiles(changed_since=since)
+                for profile in profiles:
+                    self.matcher.upsert(profile)
+                for expert_id in gone:
+                    self.matcher.remove(expert_id)
+                self.upserts_since_build += len(profiles)
+                self.seen = Watermark(mark.latest, mark.count, self.seen.generation)
+            return self.matcher
+
+
+_indexes: dict[str, WorkerIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def roster_index() -> WorkerIndex:
+    """This worker's index for the current database."""
+    key = str(db.engine.url)
+    with _indexes_lock:
+        if key not in _indexes:
+            _indexes[key] = WorkerIndex()
+        return _indexes[key]
+
+
+def rank(
+    request: ExpertiseRequest, k: int = 50, near_misses: int = 20, filters: Filters | None = None
+) -> Ranking:
+    """Rank the roster for ``request`` with the current index (the page's and eval's path)."""
+    return (
+        roster_index()
+        .current()
+        .rank(request_profile(request), k=k, near_misses=near_misses, filters=filters)
+    )
+
+
+def parameters() -> dict[str, Any]:
+    """What produced a ranking, saved with each suggestion run."""
+    matcher = roster_index().current()
+    return {
+        "version": MATCHER_VERSION,
+        "weights": matcher.weights_.as_dict(),
+        "text": matcher.text_.get_params(),
+    }

@@ -1,0 +1,355 @@
+"""HR's "Suggested candidates": ranked deployable experts, near misses apart, every run saved."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    ExpertStatus,
+    OrganisationKind,
+    RequestStatus,
+    Role,
+    SuggestionEntry,
+    SuggestionRun,
+)
+from app.roster import experts as expert_service
+from app.suggestions import ranking, worker_index
+from matching import SIGNALS
+from tests.conftest import count
+from tests.factories import expert_data, make_expert, make_organisation, make_request, make_user
+from tests.pages import page_text
+
+DEPLOYABLE = "<h2>Deployable, ranked by fit</h2>"
+NEAR_MISSES = "<h2>Not deployable (near misses)</h2>"
+
+POLICE = {
+    "title": "police commissioner adviser",
+    "summary": "Police commissioner adviser: supervises police officers and handles case evidence "
+    "in criminal investigations.",
+    "skills": ["handle case evidence", "supervise police officers"],
+    "areas": ["security"],
+    "years_experience": 15,
+    "available_from": date(2027, 2, 1),
+    "available_until": date(2028, 6, 30),
+    "modalities": ["government_provided"],
+}
+
+
+def police_expert(organisation, name: str, **overrides):
+    return make_expert(organisation, **(POLICE | {"full_name": name} | overrides))
+
+
+@pytest.fixture
+def ghana(app):
+    """Named "Ghana", not the shared cast's "Government of GH": the pages show it as nominator."""
+    return make_organisation(OrganisationKind.MEMBER_STATE, "Ghana", "GH")
+
+
+@pytest.fixture
+def police_request(mission):
+    return make_request(
+        mission,
+        RequestStatus.SUBMITTED,
+        title="police commissioner adviser",
+        area="security",
+        terms_of_reference="Advise the police commissioner; supervise police officers and the "
+        "handling of case evidence.",
+        skills=["handle case evidence", "supervise police officers"],
+        languages=[("fr", "B2")],
+        min_years_experience=10,
+        start_date=date(2027, 3, 4),
+        duration_months=6,
+        modality="government_provided",
+    )
+
+
+@pytest.fixture
+def roster(ghana):
+    """Experts nominated by Ghana, of several nationalities; the index rebuilt from them, as a
+    freshly started worker would (the index outlives one test's emptied database)."""
+    experts = {
+        "best": police_expert(
+            ghana,
+            "Aminata Diallo",
+            nationality="SN",
+            gender="female",
+            languages=[("en", "C1"), ("fr", "C1")],
+        ),
+        "second": police_expert(
+            ghana,
+            "Jean Mugabo",
+            nationality="RW",
+            gender="male",
+            languages=[("fr", "B2")],
+            years_experience=11,
+            skills=["handle case evidence"],
+        ),
+        "no_french": police_expert(
+            ghana,
+            "Kwame Boateng",
+            nationality="GH",
+            gender="male",
+            languages=[("en", "C2"), ("fr", "A2")],
+        ),
+        "irrelevant": make_expert(
+            ghana,
+            full_name="Ingrid Larsen",
+            nationality="NO",
+            gender="female",
+            title="hydrologist",
+            summary="Models groundwater and river basins for irrigation schemes.",
+            skills=["model groundwater"],
+            areas=["economic_revitalization"],
+            languages=[("fr", "C2"), ("en", "C1")],
+            years_experience=3,
+            modalities=["consultant"],
+        ),
+        "withdrawn": police_expert(
+            ghana, "Withdrawn Wiredu", nationality="GH", languages=[("fr", "C2")]
+        ),
+        "no_consent": police_expert(
+            ghana, "Unconsented Owusu", nationality="GH", languages=[("fr", "C2")]
+        ),
+    }
+    experts["withdrawn"].status = ExpertStatus.WITHDRAWN
+    experts["no_consent"].consent_given_at = None
+    db.session.commit()
+    worker_index.roster_index().rebuild()
+    return experts
+
+
+def sections(client, url: str) -> tuple[str, str]:
+    """(deployable part, near-miss part) of the suggestions page."""
+    response = client.get(url)
+    assert response.status_code == 200
+    page = page_text(response)
+    assert NEAR_MISSES in page
+    head, near = page.split(NEAR_MISSES)
+    # The filter form lists every country: leave it out of the deployable part.
+    deployable = head.split(DEPLOYABLE)[1] if DEPLOYABLE in head else head
+    return deployable, near
+
+
+def names_in(part: str, roster) -> list[str]:
+    """Which roster experts appear in ``part``, in page order."""
+    found = [(part.find(e.full_name), key) for key, e in roster.items() if e.full_name in part]
+    return [key for _, key in sorted(found)]
+
+
+def url(request_row, **args: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in args.items())
+    return f"/review/requests/{request_row.id}/suggestions" + (f"?{query}" if query else "")
+
+
+def test_hr_sees_ranked_deployable_experts_and_near_misses_apart(
+    client, auth, hr, police_request, roster
+):
+    auth.login(hr.email)
+    deployable, near = sections(client, url(police_request))
+
+    assert names_in(deployable, roster) == ["best", "second", "irrelevant"]
+    assert names_in(near, roster) == ["no_french"]
+    assert "language fr: needs B2, holds A2" in near
+    assert "fr needs B2, holds C1 ✓" in deployable
+    assert "fr needs B2, holds A2 ✗" in near
+    assert "Missing: supervise police officers" in deployable  # Jean Mugabo
+    assert "<meter" in deployable
+    assert "<td>Ghana</td>" in deployable  # the nominating member state
+    assert f'href="/review/experts/{roster["best"].id}"' in deployable
+
+    page = page_text(client.get(url(police_request)))
+    assert "Each view of this page is saved as a suggestion run" in page
+    run = ranking.latest_run(police_request.id)
+    at = run.created_at  # an aware datetime in UTC on every database (UtcDateTime)
+    assert at.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - at) < timedelta(minutes=5)
+    assert f"#{run.id}, {at:%Y-%m-%d %H:%M:%S} UTC" in page
+    assert worker_index.MATCHER_VERSION in page
+
+
+def test_each_view_is_saved_as_a_run_with_matcher_version_parameters_and_reasons(
+    client, auth, hr, police_request, roster
+):
+    auth.login(hr.email)
+    client.get(url(police_request))
+
+    run = ranking.latest_run(police_request.id)
+    assert run is not None and count(SuggestionRun) == 1
+    assert run.created_by_id == hr.id
+    assert run.matcher_version == worker_index.MATCHER_VERSION
+    assert set(run.parameters["weights"]) == set(SIGNALS)
+    assert run.filters == {}
+    assert (run.roster_size, run.deployable_count) == (4, 3)
+    entries = {e.expert_id: e for e in run.entries}
+    assert set(entries) == {roster[k].id for k in ("best", "second", "irrelevant", "no_french")}
+    best, miss = entries[roster["best"].id], entries[roster["no_french"].id]
+    assert (best.rank, best.deployable, best.near_miss) == (1, True, False)
+    assert set(best.components) == set(SIGNALS)
+    assert best.score == pytest.approx(sum(best.components.values()), abs=1e-4)
+    assert best.explanation["matched_skills"] == [
+        "handle case evidence",
+        "supervise police officers",
+    ]
+    assert best.explanation["languages"] == [
+        {"code": "fr", "required": "B2", "held": "C1", "met": True}
+    ]
+    assert (miss.rank, miss.deployable, miss.near_miss) == (1, False, True)
+    assert miss.explanation["reasons"] == ["language fr: needs B2, holds A2"]
+
+    client.get(url(police_request, nationality="SN"))
+    assert count(SuggestionRun) == 2
+    assert ranking.latest_run(police_request.id).filters == {"nationalities": ["SN"]}
+
+
+@pytest.mark.parametrize(
+    ("args", "deployable", "near"),
+    [
+        ({"nationality": "SN"}, ["best"], []),
+        ({"gender": "female"}, ["best", "irrelevant"], []),
+        ({"global_south": "yes"}, ["best", "second"], ["no_french"]),
+        ({"global_south": "no"}, ["irrelevant"], []),
+        ({"language": "fr", "min_level": "C1"}, ["best", "irrelevant"], []),
+        ({"language": "en"}, ["best", "irrelevant"], ["no_french"]),
+        ({"nationality": "GH", "gender": "male"}, [], ["no_french"]),
+    ],
+)
+def test_filters_narrow_the_list(client, auth, hr, police_request, roster, args, deployable, near):
+    auth.login(hr.email)
+    deployable_part, near_part = sections(client, url(police_request, **args))
+    assert names_in(deployable_part, roster) == deployable
+    assert names_in(near_part, roster) == near
+    run = ranking.latest_run(police_request.id)
+    assert run.roster_size == len(deployable) + len(near)
+
+
+def test_a_wrong_filter_value_is_ignored_not_an_error(client, auth, hr, police_request, roster):
+    auth.login(hr.email)
+    deployable, near = sections(client, url(police_request, nationality="XX", global_south="maybe"))
+    assert names_in(deployable, roster) == ["best", "second", "irrelevant"]
+    assert ranking.latest_run(police_request.id).filters == {}
+
+
+def test_the_index_follows_edits_and_registrations_without_a_restart(
+    client, auth, hr, focal, ghana, police_request, roster
+):
+    auth.login(hr.email)
+    deployable, near = sections(client, url(police_request))
+    assert "no_french" not in names_in(deployable, roster)
+
+    kwame = roster["no_french"]
+    edited = expert_data(
+        **(POLICE | {"full_name": kwame.full_name, "nationality": "GH", "gender": "male"}),
+        languages=[("en", "C2"), ("fr", "C1")],
+    )
+    expert_service.update(kwame, edited, focal, "2026-11")
+    newcomer = expert_service.register(
+        expert_data(
+            **(POLICE | {"full_name": "Nana Asante", "nationality": "GH"}),
+            languages=[("fr", "C2")],
+        ),
+        ghana,
+        focal,
+        "2026-11",
+    )
+    roster = roster | {"newcomer": newcomer}
+
+    deployable, near = sections(client, url(police_request))
+    assert "no_french" in names_in(deployable, roster)
+    assert "newcomer" in names_in(deployable, roster)
+    assert names_in(near, roster) == []
+
+    # Withdrawing (or losing consent) takes an expert off the suggestions at once.
+    roster["best"].status = ExpertStatus.WITHDRAWN
+    newcomer.consent_given_at = None
+    db.session.commit()
+    deployable, near = sections(client, url(police_request))
+    names = names_in(deployable, roster) + names_in(near, roster)
+    assert "best" not in names and "newcomer" not in names
+
+
+def test_withdrawn_and_unconsented_experts_are_never_suggested(
+    client, auth, hr, police_request, roster
+):
+    auth.login(hr.email)
+    deployable, near = sections(client, url(police_request))
+    page = deployable + near
+    assert "Withdrawn Wiredu" not in page and "Unconsented Owusu" not in page
+    saved = db.session.scalars(sa.select(SuggestionEntry.expert_id)).all()
+    assert roster["withdrawn"].id not in saved and roster["no_consent"].id not in saved
+
+
+def test_the_request_page_links_to_suggestions(client, auth, hr, police_request):
+    auth.login(hr.email)
+    page = client.get(f"/review/requests/{police_request.id}").get_data(as_text=True)
+    assert f'href="{url(police_request)}"' in page
+
+
+@pytest.mark.parametrize("role", [Role.REQUESTER, Role.FOCAL_POINT])
+def test_requesters_and_focal_points_are_refused(
+    client, auth, mission, ghana, police_request, roster, role
+):
+    user = make_user(role, mission if role is Role.REQUESTER else ghana)
+    auth.login(user.email)
+    assert client.get(url(police_request)).status_code == 403
+    assert count(SuggestionRun) == 0
+
+
+def test_anonymous_users_are_sent_to_log_in(client, police_request):
+    response = client.get(url(police_request))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_hr_gets_404_for_a_draft_or_unknown_request(client, auth, hr, mission, roster):
+    draft = make_request(mission, title="secret draft adviser")
+    auth.login(hr.email)
+    assert client.get(url(draft)).status_code == 404
+    assert client.get("/review/requests/999999/suggestions").status_code == 404
+    assert count(SuggestionRun) == 0
+
+
+@pytest.mark.parametrize("status", [RequestStatus.FILLED, RequestStatus.CANCELLED])
+def test_closed_requests_are_not_matched(client, auth, hr, mission, roster, status):
+    closed = make_request(mission, status, title="finished adviser post")
+    auth.login(hr.email)
+    response = client.get(url(closed))
+    assert response.status_code == 200
+    assert "only submitted, open and selection requests are matched" in response.get_data(
+        as_text=True
+    )
+    assert count(SuggestionRun) == 0
+    request_page = client.get(f"/review/requests/{closed.id}").get_data(as_text=True)
+    assert "/suggestions" not in request_page
+
+
+def test_a_run_is_read_back_with_its_experts_in_one_query(app, hr, police_request, roster):
+    run = ranking.run_suggestions(police_request, hr, None)
+    statements: list[str] = []
+
+    def remember(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    db.session.expire_all()
+    run = db.session.get(SuggestionRun, run.id)
+    sa.event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        view = ranking.run_view(run)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    assert len(statements) == 1
+    assert [c.full_name for c in view.deployable][0] == "Aminata Diallo"
+    assert [c.nominated_by for c in view.near_misses] == ["Ghana"]
+    best = view.deployable[0]
+    assert best.global_south and best.nationality == "SN"
+    assert sum(s.share for s in best.shares) == pytest.approx(1.0)
+
+
+def test_experts_of_other_member_states_are_ranked_too(client, auth, hr, police_request, roster):
+    senegal = make_organisation(OrganisationKind.MEMBER_STATE, "Senegal", "SN")
+    make_expert(senegal, **(POLICE | {"full_name": "Moussa Ndiaye", "nationality": "SN"}))
+    auth.login(hr.email)
+    deployable, _ = sections(client, url(police_request))
+    assert "Moussa Ndiaye" in deployable and "<td>Senegal</td>" in deployable

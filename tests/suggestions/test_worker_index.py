@@ -1,0 +1,59 @@
+"""Each worker's matching index follows the database: edits, withdrawals, reindex requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models import ExpertStatus, OrganisationKind, Role
+from app.roster import experts as expert_service
+from app.suggestions.worker_index import WorkerIndex, request_reindex, watermark
+from tests.factories import expert_data, make_expert, make_organisation, make_user
+
+
+@pytest.fixture
+def roster(app):
+    ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
+    focal_point = make_user(Role.FOCAL_POINT, ghana)
+    first = make_expert(ghana, full_name="Ama Owusu", external_id="X1")
+    second = make_expert(ghana, full_name="Kofi Mensah", external_id="X2", title="chef")
+    return focal_point, first, second
+
+
+def test_two_workers_see_each_others_edits_without_restart(roster):
+    focal_point, first, _ = roster
+    worker_a, worker_b = WorkerIndex(), WorkerIndex()
+    assert len(worker_a.current()) == len(worker_b.current()) == 2
+    expert_service.update(
+        first, expert_data(title="judge", full_name="Ama Owusu"), focal_point, "v"
+    )
+    matcher_b = worker_b.current()
+    assert matcher_b.index_.profiles[matcher_b.index_.row_of[first.id]].title == "judge"
+
+
+def test_a_withdrawn_expert_leaves_every_index(roster, app):
+    _, first, _ = roster
+    worker = WorkerIndex()
+    worker.current()
+    first.status = ExpertStatus.WITHDRAWN
+    expert_service.touch(first)
+    assert first.id not in worker.current().index_.row_of
+
+
+def test_reindex_request_rebuilds_every_worker(roster):
+    worker = WorkerIndex()
+    before = worker.current()
+    generation = watermark().generation
+    assert request_reindex("test") == generation + 1
+    after = worker.current()
+    assert after is not before
+    assert worker.seen.generation == generation + 1
+
+
+def test_rebuild_runs_in_the_background_while_the_old_index_serves(roster, app):
+    app.config["MATCHING_REBUILD_IN_BACKGROUND"] = True
+    worker = WorkerIndex()
+    before = worker.current()
+    request_reindex("test")
+    assert worker.current() is before  # still serving while it rebuilds
+    worker.rebuilding.join(timeout=60)
+    assert worker.current() is not before
