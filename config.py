@@ -5,7 +5,9 @@ Nothing here runs at import time: ``load_config`` is called by ``create_app``.
 Environment variables
 ---------------------
 CIVCAP_ENV      ``production`` (default), ``development`` or ``testing``.
-SECRET_KEY      required in production; development keeps a random key in the instance folder.
+SECRET_KEY      required in production: at least 32 characters, random (a placeholder or a value of
+                little variety is refused); development keeps a random key in the instance
+                folder; testing makes a random one per app.
 DATABASE_URL    SQLAlchemy URL; default SQLite file ``civcap.sqlite3`` in the instance folder.
                 ``postgresql://`` URLs are run through psycopg 3.
 CIVCAP_MAIL_TRANSPORT  ``smtp`` (production default) or ``outbox`` (development and testing
@@ -32,6 +34,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +55,41 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
+# Parts of the values people paste from examples instead of generating a key.
+PLACEHOLDERS = (
+    "change", "placeholder", "example", "secret", "default", "insecure", "password", "xxxx",
+    "0000", "1234", "abcd",
+)  # fmt: skip
+MIN_SECRET_CHARACTERS = 10  # different characters: a random hex key of 32+ has about 16
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why ``secret`` is not fit to sign production sessions and links, or None."""
+    if len(secret) < 32:
+        return "must be at least 32 characters in production"
+    lowered = secret.lower()
+    placeholder = next((word for word in PLACEHOLDERS if word in lowered), None)
+    if placeholder:
+        return f"looks like a placeholder (it contains {placeholder!r})"
+    if len(set(secret)) < MIN_SECRET_CHARACTERS:
+        return (
+            f"has too little variety ({len(set(secret))} different characters; a random key "
+            f"has at least {MIN_SECRET_CHARACTERS})"
+        )
+    return None
+
+
+def _random_secret() -> str:
+    return secrets.token_hex(32)
+
+
 def _development_secret(instance_path: str) -> str:
     """A random key kept in the instance folder, so development sessions survive a restart."""
     path = Path(instance_path) / "dev-secret-key"
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
+    key = _random_secret()
     path.write_text(key)
     path.chmod(0o600)
     return key
@@ -127,9 +158,15 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
                 "(e.g. `python3 -c 'import secrets; print(secrets.token_hex(32))'`), "
                 "or set CIVCAP_ENV=development for a local, non-production instance."
             )
-        secret = _development_secret(instance_path) if name == "development" else "testing"
-    elif production and len(secret) < 32:
-        raise ConfigurationError("SECRET_KEY must be at least 32 characters in production.")
+        # Testing makes a random key per app: no fixed key ever signs a cookie or a link.
+        secret = _development_secret(instance_path) if name == "development" else _random_secret()
+    elif production:
+        problem = secret_key_problem(secret)
+        if problem:
+            raise ConfigurationError(
+                f"SECRET_KEY {problem}. Set a long random value "
+                "(e.g. `python3 -c 'import secrets; print(secrets.token_hex(32))'`)."
+            )
 
     return {
         "CIVCAP_ENV": name,
@@ -138,12 +175,18 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # In production the cookies are Secure and "__Host-" prefixed: sent over HTTPS only,
+        # to this host only, and no subdomain can set them.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token" if production else "remember_token",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "HSTS": production,
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "PAGE_SIZE": _page_size(env),

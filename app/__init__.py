@@ -6,10 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, abort, render_template, request
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter, Map
 
+from app.common.queries import MAX_ID, page_out_of_range
 from app.extensions import csrf, db, login_manager, migrate
 from config import load_config
 
@@ -22,13 +25,31 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    register_url_bounds(app)
     register_extensions(app)
     register_blueprints(app)
-    register_commands(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_template_helpers(app)
     return app
+
+
+class RecordId(IntegerConverter):
+    """``<int:...>`` in every URL: an id the database can hold, or the URL matches nothing (404)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def register_url_bounds(app: Flask) -> None:
+    """Numbers from a URL stay inside what the database holds: out of range is "not found"."""
+    app.url_map.converters["int"] = RecordId
+
+    @app.before_request
+    def page_in_range() -> None:
+        if page_out_of_range(request.args.get("page")):
+            abort(404)
 
 
 def register_extensions(app: Flask) -> None:
@@ -113,19 +134,6 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(feature)
 
 
-def register_commands(app: Flask) -> None:
-    """Each feature's ``civcap`` commands (the developer tools come as CLI plugins instead)."""
-    from app.accounts import commands as accounts
-    from app.imports import commands as imports
-    from app.notifications import commands as notifications
-    from app.personal_data import commands as personal_data
-    from app.suggestions import commands as suggestions
-
-    for feature in (accounts, imports, notifications, personal_data, suggestions):
-        for command in feature.COMMANDS:
-            app.cli.add_command(command)
-
-
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error: Any) -> tuple[str, int]:
         code = getattr(error, "code", 500)
@@ -146,6 +154,14 @@ def register_errorhandlers(app: Flask) -> None:
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def set_headers(response: Any) -> Any:
+        if app.config["HSTS"]:  # production is served over HTTPS only
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        # What a logged-in person sees is theirs: no browser or proxy keeps a copy of it.
+        personal = current_user.is_authenticated and request.endpoint != "static"
+        if personal and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -1,27 +1,28 @@
 """The ``civcap`` command: a Flask CLI group (``civcap --help``).
 
-The commands come from the features (``register_commands`` in the factory adds each feature's
-``COMMANDS``) and, for the developer tools, from the ``flask.commands`` entry points in
-``pyproject.toml``.
+Each feature's commands are Flask CLI plugins (the ``flask.commands`` entry points of
+``pyproject.toml``), so ``civcap --help`` lists them even where civcap is not configured yet.
 """
 
 from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 
 from app import create_app
 from config import ConfigurationError
 
 
 def _create_app() -> Flask:
-    """The app for a command; a configuration problem is one clear line, not a traceback."""
+    """The app for a command; a configuration problem is one clear line, not a traceback.
+
+    As ``NoAppException``, ``civcap --help`` still lists every command, and a command says what
+    to set (exit status 2)."""
     try:
         return create_app()
     except ConfigurationError as exc:
-        click.echo(f"civcap: configuration error: {exc}", err=True)
-        raise SystemExit(2) from exc
+        raise NoAppException(f"civcap: configuration error: {exc}") from exc
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from tests.postgres import ThrowawayPostgres, find_bindir, postgres_mode
 pytest_plugins = ["tests.smtp", "tests.browser", "tests.cast"]
 
 PASSWORD = "correct horse battery"
+# A production-grade key for tests that load the production configuration (made once, random).
+RANDOM_KEY = secrets.token_hex(32)
 
 
 @pytest.fixture(scope="session")

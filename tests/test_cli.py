@@ -66,7 +66,7 @@ def test_create_user_whose_role_does_not_fit_the_organisation(runner, app, role,
 def test_create_user_with_a_short_password(runner, ghana):
     result = create_user(runner, password="short")
     assert result.exit_code == 2
-    assert "error: password: must be at least 10 characters" in result.stderr
+    assert "error: password: must be at least 12 characters" in result.stderr
     assert count(User) == 0
 
 
@@ -115,5 +115,23 @@ def test_a_configuration_problem_is_one_clear_line(monkeypatch):
         ],
     )
     assert result.exit_code == 2
+    assert "configuration error: SECRET_KEY is not set" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_help_lists_every_command_where_civcap_is_not_configured(monkeypatch):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    monkeypatch.delenv("CIVCAP_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0, result.output
+    commands = result.output.split("Commands:")[1]
+    names = ["create-user", "import-experts", "import-requests", "send-mail", "purge", "reindex"]
+    names += ["seed-demo", "eval-matching", "bench-matching", "bench-dashboard"]
+    for name in names:
+        assert f"  {name} " in commands
     assert "configuration error: SECRET_KEY is not set" in result.output
     assert "Traceback" not in result.output

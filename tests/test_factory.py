@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 
 from app import create_app
 from config import ConfigurationError, database_url, load_config
+from tests.conftest import RANDOM_KEY
 
 
 def test_not_testing_by_default(monkeypatch, tmp_path):
@@ -30,12 +34,42 @@ def test_production_refuses_a_short_secret_key(tmp_path):
 
 
 def test_production_cookies_are_secure_httponly_samesite(tmp_path):
-    config = load_config(str(tmp_path), {"SECRET_KEY": "x" * 40})
+    config = load_config(str(tmp_path), {"SECRET_KEY": RANDOM_KEY})
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert config["REMEMBER_COOKIE_SECURE"] is True
     assert config["DEBUG"] is False
+    # "__Host-": over HTTPS only, for this host only, not settable by a subdomain
+    assert config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert config["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
+    assert config["REMEMBER_COOKIE_DURATION"] == timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("0" * 64, "looks like a placeholder"),
+        ("abcd" * 16, "looks like a placeholder (it contains 'abcd')"),
+        ("q7" * 32, "has too little variety (2 different characters"),
+        ("please-change-this-to-a-random-value-before-production", "looks like a placeholder"),
+        ("my-example-secret-key-for-civcap-0987", "looks like a placeholder"),
+        ("Wz9q-Lp3v-Hk7t-Rm2x", "at least 32 characters"),
+    ],
+)
+def test_production_refuses_a_placeholder_or_low_variety_secret_key(tmp_path, key, why):
+    with pytest.raises(ConfigurationError, match=re.escape(why)):
+        load_config(str(tmp_path), {"SECRET_KEY": key})
+
+
+def test_production_takes_a_random_secret_key(tmp_path):
+    assert load_config(str(tmp_path), {"SECRET_KEY": RANDOM_KEY})["SECRET_KEY"] == RANDOM_KEY
+
+
+def test_testing_makes_a_random_secret_key_per_app(tmp_path):
+    first = load_config(str(tmp_path), {"CIVCAP_ENV": "testing"})["SECRET_KEY"]
+    second = load_config(str(tmp_path), {"CIVCAP_ENV": "testing"})["SECRET_KEY"]
+    assert first != second and len(first) >= 32 and first != "testing"
 
 
 def test_development_keeps_a_random_secret_in_the_instance_folder(tmp_path):

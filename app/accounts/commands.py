@@ -21,7 +21,9 @@ def fail(errors: ValidationFailed) -> None:
 @click.option("--name", "full_name", required=True, help="The person's full name.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--organisation", required=True, help="Name of an existing organisation.")
-@click.password_option(help="At least 10 characters; asked twice if not given.")
+@click.password_option(
+    help="At least 12 characters and hard to guess (a few words); asked twice if not given."
+)
 @with_appcontext
 def create_user(email: str, full_name: str, role: str, organisation: str, password: str) -> None:
     """Create a login for a person of an existing organisation."""
@@ -35,6 +37,3 @@ def create_user(email: str, full_name: str, role: str, organisation: str, passwo
     except ValidationFailed as exc:
         fail(exc)
     click.echo(f"Created {user.role.label} {user.email} of {org.name}.")
-
-
-COMMANDS = [create_user]

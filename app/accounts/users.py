@@ -5,13 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
+from app.accounts.passwords import password_problem
 from app.common import audit
 from app.common.errors import FieldError, NotAllowed, ValidationFailed
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import Organisation, Role, User
-
-MIN_PASSWORD_LENGTH = 10
 
 
 def by_email(email: str) -> User | None:
@@ -51,8 +50,9 @@ def create_user(
             errors.append(FieldError("email", f"a user with email {email} already exists"))
     if not full_name.strip():
         errors.append(FieldError("full_name", "is required"))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters"))
+    problem = password_problem(password, personal=(email, full_name))
+    if problem:
+        errors.append(FieldError("password", problem))
     if organisation.kind not in role.organisation_kinds:
         allowed = ", ".join(sorted(k.value for k in role.organisation_kinds))
         errors.append(

@@ -93,6 +93,3 @@ def import_requests(file: Path, organisation: str | None, kind: str) -> None:
     except importing.ImportFailed as exc:
         import_failed(exc, file)
     imported(file, summary)
-
-
-COMMANDS = [import_experts, import_requests]

@@ -97,6 +97,12 @@ def json_objects(source: Source, errors: list[LineError]) -> Iterator[tuple[int,
             reason = f"not valid JSON ({exc.msg} at column {exc.colno})"
             errors.append(LineError(number, "", reason))
             continue
+        except RecursionError:
+            errors.append(LineError(number, "", "nested too deeply to be an expert or a request"))
+            continue
+        except ValueError as exc:  # e.g. a number of more than 4,300 digits
+            errors.append(LineError(number, "", f"not a value civcap can read ({exc})"))
+            continue
         if not isinstance(value, dict):
             errors.append(LineError(number, "", "must be a JSON object {...}"))
             continue

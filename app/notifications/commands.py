@@ -45,6 +45,3 @@ def send_mail(batch_size: int) -> None:
         if latest is not None:
             click.echo(f"latest error: {latest.last_error}", err=True)
         raise SystemExit(1)
-
-
-COMMANDS = [send_mail]

@@ -30,6 +30,3 @@ def purge(dry_run: bool) -> None:
         click.echo("Nothing was changed (--dry-run).")
     else:
         click.echo(f"Erased {which}")
-
-
-COMMANDS = [purge]

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.common import audit
+from app.common.queries import is_record_id, like_pattern
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import Candidate, Expert, User
@@ -96,13 +97,12 @@ def record_export(expert: Expert, actor: User) -> None:
 def find_experts(text: str) -> sa.Select[tuple[Expert]]:
     """Experts of every member state and status by name, email, external id or #id."""
     text = text.strip()
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
+    pattern = like_pattern(text)
     matches = [
         Expert.full_name.ilike(pattern, escape="\\"),
         Expert.email.ilike(pattern, escape="\\"),
         Expert.external_id.ilike(pattern, escape="\\"),
     ]
-    if text.lstrip("#").isdigit():
+    if is_record_id(text.lstrip("#")):
         matches.append(Expert.id == int(text.lstrip("#")))
     return sa.select(Expert).where(sa.or_(*matches)).order_by(Expert.full_name, Expert.id)

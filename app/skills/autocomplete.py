@@ -19,6 +19,4 @@ MAX_QUERY = 200  # as long as a skill name may be
 def suggest() -> Response:
     """``GET /skills/suggest?q=drafting`` -> ``["legislative drafting", ...]`` (at most 10)."""
     typed = request.args.get("q", "")[:MAX_QUERY]
-    response = jsonify(vocabulary.suggest(typed))
-    response.headers["Cache-Control"] = "private, max-age=60"
-    return response
+    return jsonify(vocabulary.suggest(typed))  # not cached: see the factory's headers

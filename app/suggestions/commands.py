@@ -27,6 +27,3 @@ def reindex() -> None:
     seconds = time.perf_counter() - started
     click.echo(f"Indexed {len(matcher):,} suggestible experts in {seconds:.2f} s.")
     click.echo(f"Index generation {generation}: each web worker rebuilds at its next ranking.")
-
-
-COMMANDS = [reindex]

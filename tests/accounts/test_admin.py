@@ -116,3 +116,18 @@ def test_admin_forms_need_csrf(client, admin):
     )
     assert response.status_code == 400
     assert count(Organisation) == before
+
+
+def test_admin_cannot_give_a_weak_initial_password(client, admin, mission):
+    data = {
+        "email": "req@unmiss.example",
+        "full_name": "Ana Requester",
+        "role": "requester",
+        "organisation": mission.id,
+        "password": "password1234",
+    }
+    response = submit_form(client, "/admin/", data, action="/admin/users")
+    assert "is too easy to guess: This is a very common password." in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(sa.select(User).where(User.email == "req@unmiss.example")) is None

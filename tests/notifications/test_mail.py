@@ -24,7 +24,7 @@ from app.models import (
 from app.notifications import outbox as mail
 from app.outreach import publication
 from config import ConfigurationError, load_config
-from tests.conftest import count, csrf_token, login
+from tests.conftest import RANDOM_KEY, count, csrf_token, login
 from tests.factories import make_expert, make_request
 from tests.pages import page_text
 from tests.smtp import PUBLIC_URL, free_port
@@ -367,7 +367,7 @@ def test_messages_of_a_rolled_back_transaction_are_neither_kept_nor_sent(app, sm
 
 
 def test_mail_configuration_defaults(tmp_path):
-    production = load_config(str(tmp_path), {"SECRET_KEY": "x" * 40})
+    production = load_config(str(tmp_path), {"SECRET_KEY": RANDOM_KEY})
     assert production["MAIL_TRANSPORT"] == "smtp"
     assert (production["SMTP_HOST"], production["SMTP_PORT"]) == ("localhost", 25)
     assert production["SMTP_STARTTLS"] is False and production["SMTP_USERNAME"] is None
