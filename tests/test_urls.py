@@ -17,6 +17,7 @@ URLS = [
     ("/admin/experts/<int:expert_id>", "GET"),
     ("/admin/experts/<int:expert_id>/erase", "POST"),
     ("/admin/experts/<int:expert_id>/export.json", "GET"),
+    ("/admin/locks/<int:throttle_id>/lift", "POST"),
     ("/admin/organisations", "POST"),
     ("/admin/outbox", "GET"),
     ("/admin/outbox/<int:message_id>", "GET"),

@@ -8,13 +8,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.accounts import organisations, users
-from app.accounts.forms import OrganisationForm, ToggleActiveForm, UserForm
+from app.accounts import organisations, throttling, users
+from app.accounts.forms import LiftLockForm, OrganisationForm, ToggleActiveForm, UserForm
 from app.common.errors import NotAllowed, ValidationFailed
 from app.common.forms import attach_errors, choices
 from app.common.permissions import role_required
 from app.extensions import db
-from app.models import Organisation, OrganisationKind, Role, User
+from app.models import LoginThrottle, Organisation, OrganisationKind, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -38,6 +38,8 @@ def _page(org_form: OrganisationForm, user_form: UserForm) -> str:
         org_form=org_form,
         user_form=user_form,
         toggle_form=ToggleActiveForm(),
+        locks=throttling.locks(),
+        lift_form=LiftLockForm(),
     )
 
 
@@ -110,4 +112,17 @@ def toggle_active(user_id: int) -> Response:
             flash(str(exc), "error")
         else:
             flash(f"{user.email} is now {'active' if user.active else 'switched off'}.", "success")
+    return redirect(url_for("accounts.admin.index"))
+
+
+@bp.route("/locks/<int:throttle_id>/lift", methods=["POST"])
+@role_required(Role.ADMIN)
+def lift_lock(throttle_id: int) -> Response:
+    throttle = db.session.get(LoginThrottle, throttle_id)
+    if throttle is None:
+        abort(404)
+    if LiftLockForm().validate_on_submit():
+        what = throttle.subject
+        throttling.lift(throttle, current_user)
+        flash(f"Logins for {what} are allowed again.", "success")
     return redirect(url_for("accounts.admin.index"))

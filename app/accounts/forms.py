@@ -40,3 +40,7 @@ class UserForm(FlaskForm):
 
 class ToggleActiveForm(FlaskForm):
     submit = SubmitField("Change")
+
+
+class LiftLockForm(FlaskForm):
+    submit = SubmitField("Allow logins again")

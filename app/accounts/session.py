@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from app.accounts import users
+from app.accounts import authentication
 from app.accounts.forms import LoginForm, LogoutForm
 from app.models import Role
 
@@ -46,12 +46,14 @@ def login() -> str | Response:
         return redirect(url_for("accounts.session.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.by_email(form.email.data or "")
-        if user is None or not user.check_password(form.password.data or "") or not user.active:
+        outcome = authentication.attempt(
+            form.email.data or "", form.password.data or "", request.remote_addr
+        )
+        if outcome.user is None:
             # One message for every failure, so the form does not reveal which emails exist.
-            form.password.errors.append("Email or password is not right, or the account is off.")
+            form.password.errors.append(outcome.refusal or authentication.WRONG)
         else:
-            login_user(user, remember=form.remember.data)
+            login_user(outcome.user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("accounts.session.home"))
     return render_template("accounts/login.html", form=form)
 

@@ -10,6 +10,7 @@ from app.models.publication import RequestPublication
 from app.models.request import ExpertiseRequest, RequestLanguage, RequestStatus
 from app.models.suggestion import SuggestionEntry, SuggestionRun
 from app.models.taxonomy import CoreArea, Skill
+from app.models.throttle import LoginThrottle
 from app.models.user import Role, User
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "ExpertLanguage",
     "ExpertStatus",
     "ExpertiseRequest",
+    "LoginThrottle",
     "MatchingState",
     "NotDuplicate",
     "Organisation",
