@@ -27,6 +27,10 @@ CIVCAP_UPLOAD_DIR  where CV files and uploads awaiting confirmation are kept, ou
                 root (default ``instance/uploads``).
 CIVCAP_MAX_UPLOAD_MB  the largest file accepted (CV or bulk import; default 10).
 CIVCAP_PAGE_SIZE  rows per page of every list (default 50, at most 500).
+CIVCAP_SESSION_IDLE_MINUTES, CIVCAP_SESSION_HOURS, CIVCAP_REMEMBER_DAYS  a login ends after this
+                long without a request (default 30), this long after it started (default 12),
+                or, remembered on a computer ("keep me logged in", not for HR reviewers and
+                admins), this many days after (default 30, at most 30).
 """
 
 from __future__ import annotations
@@ -108,6 +112,22 @@ def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
 MAX_PAGE_SIZE = 500
 
 
+def _sessions(env: Mapping[str, str]) -> dict[str, int]:
+    settings = {
+        "SESSION_IDLE_MINUTES": _whole_number(env, "CIVCAP_SESSION_IDLE_MINUTES", 30),
+        "SESSION_HOURS": _whole_number(env, "CIVCAP_SESSION_HOURS", 12),
+        "REMEMBER_DAYS": _whole_number(env, "CIVCAP_REMEMBER_DAYS", 30),
+    }
+    for name, value in settings.items():
+        if value < 1:
+            raise ConfigurationError(f"CIVCAP_{name}={value} must be at least 1.")
+    if settings["REMEMBER_DAYS"] > 30:
+        raise ConfigurationError(
+            f"CIVCAP_REMEMBER_DAYS={settings['REMEMBER_DAYS']} is more than 30 days."
+        )
+    return settings
+
+
 def _page_size(env: Mapping[str, str]) -> int:
     size = _whole_number(env, "CIVCAP_PAGE_SIZE", 50)
     if not 1 <= size <= MAX_PAGE_SIZE:
@@ -150,6 +170,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
     if name not in ENVIRONMENTS:
         raise ConfigurationError(f"CIVCAP_ENV={name!r} is not one of {', '.join(ENVIRONMENTS)}.")
     production = name == "production"
+    sessions = _sessions(env)
     secret = env.get("SECRET_KEY", "").strip()
     if not secret:
         if production:
@@ -185,7 +206,8 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=sessions["REMEMBER_DAYS"]),
+        **sessions,
         "HSTS": production,
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,

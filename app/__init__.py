@@ -62,14 +62,21 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    from app.accounts import sessions
     from app.models import User
     from app.notifications import outbox
 
     outbox.init_app(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    def load_user(token: str) -> User | None:
+        # The cookies hold a login's token, not a user id: an ended login is nobody.
+        return sessions.user_for(token)
+
+    @app.before_request
+    def load_user_first() -> None:
+        # Loading the user may note when the login was last seen; do it before any change.
+        current_user._get_current_object()
 
 
 @event.listens_for(Engine, "connect")

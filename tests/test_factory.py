@@ -110,3 +110,19 @@ def test_the_page_size_is_read_from_the_environment(tmp_path):
     env = {"CIVCAP_ENV": "development", "CIVCAP_PAGE_SIZE": "25"}
     assert load_config(str(tmp_path), env)["PAGE_SIZE"] == 25
     assert load_config(str(tmp_path), {"CIVCAP_ENV": "development"})["PAGE_SIZE"] == 50
+
+
+def test_logins_end_after_configurable_idle_and_absolute_times(tmp_path):
+    env = {"CIVCAP_ENV": "development"}
+    config = load_config(str(tmp_path), env)
+    assert (config["SESSION_IDLE_MINUTES"], config["SESSION_HOURS"], config["REMEMBER_DAYS"]) == (
+        30,
+        12,
+        30,
+    )
+    config = load_config(str(tmp_path), {**env, "CIVCAP_SESSION_IDLE_MINUTES": "10"})
+    assert config["SESSION_IDLE_MINUTES"] == 10
+    with pytest.raises(ConfigurationError, match="CIVCAP_REMEMBER_DAYS=90 is more than 30 days"):
+        load_config(str(tmp_path), {**env, "CIVCAP_REMEMBER_DAYS": "90"})
+    with pytest.raises(ConfigurationError, match="CIVCAP_SESSION_HOURS=0 must be at least 1"):
+        load_config(str(tmp_path), {**env, "CIVCAP_SESSION_HOURS": "0"})

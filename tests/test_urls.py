@@ -12,6 +12,9 @@ from app import create_app
 
 URLS = [
     ("/", "GET"),
+    ("/account/sessions", "GET"),
+    ("/account/sessions/<int:session_id>/end", "POST"),
+    ("/account/sessions/end-others", "POST"),
     ("/admin/", "GET"),
     ("/admin/experts", "GET"),
     ("/admin/experts/<int:expert_id>", "GET"),

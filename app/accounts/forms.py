@@ -44,3 +44,7 @@ class ToggleActiveForm(FlaskForm):
 
 class LiftLockForm(FlaskForm):
     submit = SubmitField("Allow logins again")
+
+
+class EndSessionForm(FlaskForm):
+    submit = SubmitField("End")

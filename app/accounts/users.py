@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
+from app.accounts import sessions
 from app.accounts.passwords import password_problem
 from app.common import audit
 from app.common.errors import FieldError, NotAllowed, ValidationFailed
@@ -86,6 +87,8 @@ def set_active(user: User, active: bool, actor: User) -> User:
         raise NotAllowed("You cannot switch off your own account.")
     before = snapshot(user)
     user.active = active
+    if not active:
+        sessions.end_all(user, "account switched off")
     audit.record(
         "user.activated" if active else "user.deactivated",
         "user",

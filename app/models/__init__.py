@@ -12,6 +12,7 @@ from app.models.suggestion import SuggestionEntry, SuggestionRun
 from app.models.taxonomy import CoreArea, Skill
 from app.models.throttle import LoginThrottle
 from app.models.user import Role, User
+from app.models.user_session import UserSession
 
 __all__ = [
     "AuditEvent",
@@ -38,4 +39,5 @@ __all__ = [
     "SuggestionEntry",
     "SuggestionRun",
     "User",
+    "UserSession",
 ]

@@ -66,5 +66,19 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on reload
         return self.active
 
+    # Users compare as records (one object per row and session), not by login token as
+    # Flask-Login's UserMixin would.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the cookies: the token of this login (``accounts.sessions``),
+        never the user's id, so that every login can be ended on the server."""
+        token = getattr(self, "login_token", None)
+        if not token:
+            raise RuntimeError("a user is logged in through accounts.sessions.start")
+        return str(token)
+
     def __repr__(self) -> str:
         return f"<User {self.email!r} {self.role.value}>"
