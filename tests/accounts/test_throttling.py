@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import close_all_sessions
 
 from app import create_app
 from app.accounts import authentication, throttling
@@ -87,10 +88,14 @@ def test_the_counts_are_shared_by_every_worker(app, database_url, focal, monkeyp
     for _ in range(5):
         AuthActions(first).login(focal.email, "not the password")
     with other.app_context():
-        page = AuthActions(second).login(focal.email, PASSWORD).get_data(as_text=True)
-        assert "Too many failed logins" in page
-        assert second.get("/roster/").status_code == 302  # not logged in
-        db.session.remove()
+        try:
+            page = AuthActions(second).login(focal.email, PASSWORD).get_data(as_text=True)
+            assert "Too many failed logins" in page
+            assert second.get("/roster/").status_code == 302  # not logged in
+        finally:  # the second worker's connections close with it
+            db.session.remove()
+            close_all_sessions()  # its requests' sessions too
+            db.engine.dispose()
 
 
 def test_the_login_page_says_when_to_retry(client, auth, focal):
