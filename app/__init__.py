@@ -94,8 +94,8 @@ def register_blueprints(app: Flask) -> None:
     Endpoints read ``feature.role.view``: ``candidates.hr.shortlist`` is ``shortlist()`` in
     ``app/candidates/hr.py``.
     """
+    from app.accounts import account, session
     from app.accounts import admin as accounts_admin
-    from app.accounts import session
     from app.availability import expert as availability_expert
     from app.availability import focal_point as availability_focal_point
     from app.candidates import hr as candidates_hr
@@ -119,7 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from app.suggestions import hr as suggestions_hr
 
     features = {
-        "accounts": [session, accounts_admin],
+        "accounts": [session, account, accounts_admin],
         "notifications": [notifications_admin],
         "skills": [autocomplete],
         "roster": [roster_focal_point, roster_hr],

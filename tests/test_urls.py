@@ -12,6 +12,7 @@ from app import create_app
 
 URLS = [
     ("/", "GET"),
+    ("/account/password", "GET,POST"),
     ("/account/sessions", "GET"),
     ("/account/sessions/<int:session_id>/end", "POST"),
     ("/account/sessions/end-others", "POST"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from app.common.forms import choices
 from app.common.reference import country_choices
 from app.models import OrganisationKind, Role
@@ -48,3 +49,20 @@ class LiftLockForm(FlaskForm):
 
 class EndSessionForm(FlaskForm):
     submit = SubmitField("End")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+    )
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message="Type the same new password twice."),
+        ],
+    )
+    submit = SubmitField("Change password")

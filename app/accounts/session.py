@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.accounts import authentication, sessions
-from app.accounts.forms import EndSessionForm, LoginForm, LogoutForm
-from app.extensions import db
-from app.models import Role, UserSession
+from app.accounts.forms import LoginForm, LogoutForm
+from app.models import Role
 
 bp = Blueprint("session", __name__)
 
@@ -71,35 +70,3 @@ def logout() -> Response:
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("accounts.session.login"))
-
-
-@bp.route("/account/sessions")
-@login_required
-def my_sessions() -> str:
-    rows = sessions.live_sessions(current_user)
-    return render_template(
-        "accounts/sessions.html",
-        rows=[(row, sessions.is_current(row, current_user)) for row in rows],
-        form=EndSessionForm(),
-    )
-
-
-@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
-@login_required
-def end_session(session_id: int) -> Response:
-    row = db.session.get(UserSession, session_id)
-    if row is None or row.user_id != current_user.id:
-        abort(404)
-    if EndSessionForm().validate_on_submit():
-        sessions.end_one(row, current_user)
-        flash("That login is ended: whoever used it must log in again.", "success")
-    return redirect(url_for("accounts.session.my_sessions"))
-
-
-@bp.route("/account/sessions/end-others", methods=["POST"])
-@login_required
-def end_other_sessions() -> Response:
-    if EndSessionForm().validate_on_submit():
-        ended = sessions.end_all(current_user, "ended by the user", keep=current_user.login_token)
-        flash(f"{ended} other login(s) ended; this one goes on.", "success")
-    return redirect(url_for("accounts.session.my_sessions"))

@@ -12,6 +12,7 @@ from app.common.errors import FieldError, NotAllowed, ValidationFailed
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import Organisation, Role, User
+from app.notifications import outbox
 
 
 def by_email(email: str) -> User | None:
@@ -98,3 +99,30 @@ def set_active(user: User, active: bool, actor: User) -> User:
         after=snapshot(user),
     )
     return user
+
+
+@transaction("user")
+def change_password(user: User, current: str, new: str) -> None:
+    """The person changes their own password: the current one is asked, the new one follows the
+    password rules. Every login of theirs ends, and they are told by email."""
+    errors = []
+    if not user.check_password(current):
+        errors.append(FieldError("current_password", "is not your current password"))
+    problem = password_problem(new, personal=(user.email, user.full_name))
+    if problem:
+        errors.append(FieldError("new_password", problem))
+    elif new == current:
+        errors.append(FieldError("new_password", "is your current password; choose another"))
+    if errors:
+        raise ValidationFailed(errors)
+    user.set_password(new)
+    sessions.end_all(user, "password changed")
+    audit.record("user.password_changed", "user", user.id, actor=user)
+    outbox.queue(
+        "account.password_changed",
+        [user.email],
+        "civcap: your password was changed",
+        f"Dear {user.full_name},\n\nThe password of your civcap account was changed just now, "
+        "and every login of the account was ended.\n\nIf you did not change it, someone else "
+        "knows your password: tell your civcap administrator at once.\n",
+    )

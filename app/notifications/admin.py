@@ -55,7 +55,10 @@ def outbox_message(message_id: int) -> str:
     if message is None:
         abort(404)
     return render_template(
-        "notifications/outbox_message.html", message=message, transport=_transport()
+        "notifications/outbox_message.html",
+        message=message,
+        body=mail.readable_body(message),
+        transport=_transport(),
     )
 
 

@@ -13,6 +13,7 @@ messages stay in the outbox, where an admin reads them.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from collections.abc import Iterable, Sequence
@@ -38,6 +39,14 @@ _READY = "civcap.outbox.ready"  # ids of messages whose transaction committed
 
 
 SUBJECT_LENGTH = 300  # OutboxMessage.subject
+# The signed links of emails (a reconfirmation link lets its holder answer for the expert):
+# readers of the outbox see that there is one, never its token.
+_SIGNED_LINK = re.compile(r"(/confirm/)[^\s]+")
+
+
+def readable_body(message: OutboxMessage) -> str:
+    """The message as an admin may read it: every signed link's token hidden."""
+    return _SIGNED_LINK.sub(r"\1[token hidden: only its recipient may use this link]", message.body)
 
 
 def queue(event_name: str, recipients: Iterable[str], subject: str, body: str) -> int:
