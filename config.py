@@ -112,15 +112,17 @@ def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
 MAX_PAGE_SIZE = 500
 
 
-def _sessions(env: Mapping[str, str]) -> dict[str, int]:
-    settings = {
-        "SESSION_IDLE_MINUTES": _whole_number(env, "CIVCAP_SESSION_IDLE_MINUTES", 30),
-        "SESSION_HOURS": _whole_number(env, "CIVCAP_SESSION_HOURS", 12),
-        "REMEMBER_DAYS": _whole_number(env, "CIVCAP_REMEMBER_DAYS", 30),
-    }
+def _counts(env: Mapping[str, str], defaults: Mapping[str, int]) -> dict[str, int]:
+    """Settings read from ``CIVCAP_<NAME>``, each a whole number of at least 1."""
+    settings = {name: _whole_number(env, f"CIVCAP_{name}", n) for name, n in defaults.items()}
     for name, value in settings.items():
         if value < 1:
             raise ConfigurationError(f"CIVCAP_{name}={value} must be at least 1.")
+    return settings
+
+
+def _sessions(env: Mapping[str, str]) -> dict[str, int]:
+    settings = _counts(env, {"SESSION_IDLE_MINUTES": 30, "SESSION_HOURS": 12, "REMEMBER_DAYS": 30})
     if settings["REMEMBER_DAYS"] > 30:
         raise ConfigurationError(
             f"CIVCAP_REMEMBER_DAYS={settings['REMEMBER_DAYS']} is more than 30 days."
@@ -222,15 +224,15 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
 
 
 def _roster_upkeep(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
-    settings = {
-        "STALE_AFTER_DAYS": _whole_number(env, "CIVCAP_STALE_AFTER_DAYS", 90),
-        "RECONFIRM_LINK_DAYS": _whole_number(env, "CIVCAP_RECONFIRM_LINK_DAYS", 14),
-        "RETENTION_DAYS": _whole_number(env, "CIVCAP_RETENTION_DAYS", 365),
-        "MAX_UPLOAD_MB": _whole_number(env, "CIVCAP_MAX_UPLOAD_MB", 10),
-    }
-    for name, value in settings.items():
-        if value < 1:
-            raise ConfigurationError(f"{name} must be at least 1 (got {value}).")
+    settings = _counts(
+        env,
+        {
+            "STALE_AFTER_DAYS": 90,
+            "RECONFIRM_LINK_DAYS": 14,
+            "RETENTION_DAYS": 365,
+            "MAX_UPLOAD_MB": 10,
+        },
+    )
     upload_dir = env.get("CIVCAP_UPLOAD_DIR", "").strip() or str(Path(instance_path) / "uploads")
     return {
         **settings,
