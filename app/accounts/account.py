@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.accounts import sessions, users
@@ -62,8 +62,7 @@ def change_password() -> str | Response | tuple[str, int]:
             attach_errors(form, exc.errors)
         else:
             # Every login of the user ended with the change; this browser goes on with a new one.
-            sessions.start(user, False, request.remote_addr, request.headers.get("User-Agent"))
-            login_user(user)
+            sessions.log_in(user)
             flash("Your password is changed. Every other login of yours has ended.", "success")
             return redirect(url_for("accounts.account.my_sessions"))
     status = 422 if form.errors else 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from app.accounts import authentication, sessions
@@ -53,11 +53,7 @@ def login() -> str | Response:
             # One message for every failure, so the form does not reveal which emails exist.
             form.password.errors.append(outcome.refusal or authentication.WRONG)
         else:
-            remember = bool(form.remember.data) and sessions.may_remember(outcome.user)
-            sessions.start(
-                outcome.user, remember, request.remote_addr, request.headers.get("User-Agent")
-            )
-            login_user(outcome.user, remember=remember)
+            sessions.log_in(outcome.user, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")) or url_for("accounts.session.home"))
     return render_template("accounts/login.html", form=form)
 

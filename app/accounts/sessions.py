@@ -15,7 +15,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, request
+from flask_login import login_user
 
 from app.common.transaction import transaction
 from app.extensions import db
@@ -74,6 +75,13 @@ def start(
     )
     user.login_token = token  # type: ignore[attr-defined]
     return token
+
+
+def log_in(user: User, remember: bool = False) -> None:
+    """Log ``user`` in on this browser with a new login (what every way in ends with)."""
+    remember = remember and may_remember(user)
+    start(user, remember, request.remote_addr, request.headers.get("User-Agent"))
+    login_user(user, remember=remember)
 
 
 def is_live(row: UserSession, now: datetime) -> bool:
