@@ -76,7 +76,8 @@ def register_extensions(app: Flask) -> None:
     @app.before_request
     def load_user_first() -> None:
         # Loading the user may note when the login was last seen; do it before any change.
-        current_user._get_current_object()
+        if request.endpoint != "static":
+            current_user._get_current_object()
 
 
 @event.listens_for(Engine, "connect")
