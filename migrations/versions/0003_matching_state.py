@@ -10,28 +10,26 @@ Revises: 0002
 Create Date: 2026-11-22
 
 """
-
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0003"
-down_revision = "0002"
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    matching_state = op.create_table(
-        "matching_state",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("generation", sa.Integer(), nullable=False),
-        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("requested_by", sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_matching_state")),
+    matching_state = op.create_table('matching_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('requested_by', sa.String(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_matching_state'))
     )
     op.bulk_insert(matching_state, [{"id": 1, "generation": 0, "requested_by": ""}])
 
 
 def downgrade():
-    op.drop_table("matching_state")
+    op.drop_table('matching_state')
