@@ -5,13 +5,14 @@ password check as a known one, so neither the answer nor its time says which acc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import throttling, users
 from app.models import User
+from app.models._types import now_or
 
 WRONG = "Email or password is not right, or the account is off."
 
@@ -48,14 +49,13 @@ def _blocked(until: datetime, now: datetime) -> str:
 
 def attempt(email: str, password: str, address: str | None, now: datetime | None = None) -> Attempt:
     """Check a login; count a failure, clear the count on success."""
-    now = now or datetime.now(UTC)
+    now = now_or(now)
     until = throttling.blocked_until(email, address, now)
     if until is not None:
         return Attempt(None, _blocked(until, now))
     user = users.by_email(email)
     if not password_matches(user, password) or user is None or not user.active:
-        throttling.record_failure(email, address, user, now)
-        until = throttling.blocked_until(email, address, now)
+        until = throttling.record_failure(email, address, user, now)
         return Attempt(None, WRONG + (" " + _blocked(until, now) if until else ""))
     throttling.record_success(email)
     return Attempt(user)

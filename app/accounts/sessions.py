@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, request
@@ -21,6 +21,7 @@ from flask_login import login_user
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import Role, User, UserSession
+from app.models._types import now_or
 
 # Roles whose logins are never remembered beyond SESSION_HOURS.
 SENSITIVE = frozenset({Role.HR_REVIEWER, Role.ADMIN})
@@ -30,10 +31,6 @@ SEEN_EVERY = timedelta(minutes=1)
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
 
 
 def idle_limit() -> timedelta:
@@ -53,7 +50,7 @@ def start(
     now: datetime | None = None,
 ) -> str:
     """A new login for ``user``: returns its token, also set as ``user.login_token``."""
-    now = _now(now)
+    now = now_or(now)
     remember = remember and may_remember(user)
     lasts = (
         timedelta(days=int(current_app.config["REMEMBER_DAYS"]))
@@ -92,7 +89,7 @@ def is_live(row: UserSession, now: datetime) -> bool:
 
 def user_for(token: str, now: datetime | None = None) -> User | None:
     """The user of a live login, seen now; None for an ended, expired or idle one."""
-    now = _now(now)
+    now = now_or(now)
     row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _hash(token)))
     if row is None or not is_live(row, now) or not row.user.active:
         return None
@@ -113,7 +110,7 @@ def end(token: str, reason: str = "logged out", now: datetime | None = None) -> 
     db.session.execute(
         sa.update(UserSession)
         .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
-        .values(ended_at=_now(now), ended_reason=reason)
+        .values(ended_at=now_or(now), ended_reason=reason)
     )
 
 
@@ -125,13 +122,13 @@ def end_all(user: User, reason: str, keep: str | None = None, now: datetime | No
     )
     if keep is not None:
         query = query.where(UserSession.token_hash != _hash(keep))
-    result = db.session.execute(query.values(ended_at=_now(now), ended_reason=reason))
+    result = db.session.execute(query.values(ended_at=now_or(now), ended_reason=reason))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def live_sessions(user: User, now: datetime | None = None) -> list[UserSession]:
     """The user's logins that are live now, newest first."""
-    now = _now(now)
+    now = now_or(now)
     rows = db.session.scalars(
         sa.select(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
@@ -151,4 +148,4 @@ def end_one(row: UserSession, user: User, now: datetime | None = None) -> None:
     if row.user_id != user.id:
         raise PermissionError("not this user's login")
     if row.ended_at is None:
-        row.ended_at, row.ended_reason = _now(now), "ended by the user"
+        row.ended_at, row.ended_reason = now_or(now), "ended by the user"

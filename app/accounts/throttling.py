@@ -11,7 +11,7 @@ clears its account's count; an address's count is forgotten ``FORGET_AFTER`` its
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,7 @@ from app.common import audit
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import LoginThrottle, User
+from app.models._types import now_or
 from app.notifications import outbox
 
 
@@ -52,10 +53,6 @@ def _limits(key: str) -> Limits:
     return ACCOUNT if key.startswith("account:") else ADDRESS
 
 
-def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
-
-
 def _row(key: str) -> LoginThrottle | None:
     return db.session.scalar(sa.select(LoginThrottle).where(LoginThrottle.key == key))
 
@@ -69,7 +66,7 @@ def _forgotten(row: LoginThrottle, now: datetime) -> bool:
 
 def blocked_until(email: str, address: str | None, now: datetime | None = None) -> datetime | None:
     """Until when a login for ``email`` from ``address`` is refused without being tried."""
-    now = _now(now)
+    now = now_or(now)
     rows = db.session.scalars(
         sa.select(LoginThrottle).where(
             LoginThrottle.key.in_([account_key(email), address_key(address)])
@@ -116,11 +113,12 @@ def _count_failure(key: str, now: datetime) -> LoginThrottle:
 @transaction("login")
 def record_failure(
     email: str, address: str | None, user: User | None, now: datetime | None = None
-) -> None:
-    """Count a failed login for the account and the address; tell the owner once it locks."""
-    now = _now(now)
+) -> datetime | None:
+    """Count a failed login for the account and the address; tell the owner once it locks.
+    Returns until when the next login is refused (None: it may be tried at once)."""
+    now = now_or(now)
     account = _count_failure(account_key(email), now)
-    _count_failure(address_key(address), now)
+    place = _count_failure(address_key(address), now)
     if account.locked and account.failures == ACCOUNT.lock_after and user is not None:
         assert account.blocked_until is not None
         outbox.queue(
@@ -134,6 +132,7 @@ def record_failure(
             "If these were not your attempts, someone may be guessing your password: ask your "
             "civcap administrator, who can also lift the lock sooner.\n",
         )
+    return max((t for t in (account.blocked_until, place.blocked_until) if t), default=None)
 
 
 @transaction("login")
@@ -147,7 +146,7 @@ def locks(now: datetime | None = None) -> list[LoginThrottle]:
     return list(
         db.session.scalars(
             sa.select(LoginThrottle)
-            .where(LoginThrottle.blocked_until > _now(now))
+            .where(LoginThrottle.blocked_until > now_or(now))
             .order_by(LoginThrottle.blocked_until.desc(), LoginThrottle.key)
         )
     )

@@ -17,11 +17,12 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
-from app.availability.staleness import is_on_roster, now_or
+from app.availability.staleness import is_on_roster
 from app.common import audit
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import Expert, User
+from app.models._types import now_or
 from app.notifications import outbox
 
 SALT = "civcap-reconfirm"

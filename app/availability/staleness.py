@@ -4,22 +4,17 @@ never), counted and listed in SQL for the roster and the suggestions page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
 from app.models import Expert, ExpertStatus
-from app.models._types import as_utc
+from app.models._types import now_or
 
 # Withdrawn and merged records are kept for history but are no longer on the roster.
 ON_ROSTER = (ExpertStatus.ACTIVE, ExpertStatus.UNAVAILABLE)
-
-
-def now_or(now: datetime | None) -> datetime:
-    """``now`` in UTC, or the current time when none is given."""
-    return datetime.now(UTC) if now is None else as_utc(now)
 
 
 def stale_after() -> timedelta:

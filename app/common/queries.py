@@ -4,11 +4,15 @@ database can hold."""
 from __future__ import annotations
 
 
+def escape_like(text: str) -> str:
+    """``text`` for a LIKE pattern with ``escape="\\"``: the user's ``%``, ``_`` and ``\\``
+    match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_pattern(text: str) -> str:
-    """A case-insensitive "contains" pattern for ``ilike(..., escape="\\")``: the user's ``%``,
-    ``_`` and ``\\`` match themselves."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    """A "contains" pattern for ``ilike(..., escape="\\")``."""
+    return f"%{escape_like(text)}%"
 
 
 # Ids are PostgreSQL integers: a larger number names no record ("not found", never an overflow).

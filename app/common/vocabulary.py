@@ -16,6 +16,7 @@ from importlib import resources
 
 import sqlalchemy as sa
 
+from app.common.queries import escape_like
 from app.extensions import db
 from app.models import CoreArea, Skill
 from app.models.expert import expert_skills
@@ -79,7 +80,7 @@ def suggest(typed: str, limit: int = 10) -> list[str]:
     text = normalise_skill(typed)
     if len(text) < 2:
         return []
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = escape_like(text)
     place = sa.case(
         (Skill.name.like(f"{escaped}%", escape="\\"), 0),
         (Skill.name.like(f"% {escaped}%", escape="\\"), 1),

@@ -35,6 +35,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def now_or(now: datetime | None) -> datetime:
+    """``now`` in UTC when a caller gives one (tests, a fixed moment), else the current time."""
+    return utcnow() if now is None else as_utc(now)
+
+
 def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
     """A column type storing ``enum_class``'s values (not its names) as a VARCHAR(20), the same
     on SQLite and PostgreSQL (no native enum type to migrate)."""

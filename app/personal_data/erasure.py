@@ -30,6 +30,7 @@ from app.common.transaction import transaction
 from app.cv import files as cv
 from app.extensions import db
 from app.models import Expert, ExpertStatus, User
+from app.models._types import now_or
 from app.personal_data import scrub
 
 PURGE_ACTOR = "civcap purge"
@@ -120,7 +121,7 @@ def _delete(path: Path | None) -> None:
 
 def due_for_purge(now: datetime | None = None) -> list[int]:
     """Ids of experts withdrawn longer ago than RETENTION_DAYS and not yet erased."""
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = now_or(now)
     cutoff = now - timedelta(days=int(current_app.config["RETENTION_DAYS"]))
     query = (
         sa.select(Expert.id)
@@ -136,7 +137,7 @@ def due_for_purge(now: datetime | None = None) -> list[int]:
 
 def purge(now: datetime | None = None) -> list[int]:
     """Erase every expert due for purge; returns their ids (how many: ``len``)."""
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = now_or(now)
     days = int(current_app.config["RETENTION_DAYS"])
     erased = []
     for expert_id in due_for_purge(now):

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.common.queries import like_pattern
 from app.extensions import db
 from app.models import AuditEvent, Candidate, OutboxMessage
 
@@ -100,9 +101,8 @@ def outbox(scrub: Scrubber) -> None:
     """Mail to the expert that is still waiting is dropped; mail about them loses their name."""
     if not scrub.words:
         return
-    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in scrub.words]
     columns = (OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.body)
-    mentions = [c.ilike(f"%{w}%", escape="\\") for c in columns for w in escaped]
+    mentions = [c.ilike(like_pattern(w), escape="\\") for c in columns for w in scrub.words]
     for message in db.session.scalars(sa.select(OutboxMessage).where(sa.or_(*mentions))):
         to_the_expert = scrub.text(message.recipient) != message.recipient
         if to_the_expert and message.sent_at is None:
