@@ -31,6 +31,13 @@ CIVCAP_SESSION_IDLE_MINUTES, CIVCAP_SESSION_HOURS, CIVCAP_REMEMBER_DAYS  a login
                 long without a request (default 30), this long after it started (default 12),
                 or, remembered on a computer ("keep me logged in", not for HR reviewers and
                 admins), this many days after (default 30, at most 30).
+CIVCAP_CONFIRM_MINUTES  the most sensitive acts (erasing, merging, creating users, second-factor
+                resets) ask for the password again when the login's last proof is older than
+                this (default 15).
+CIVCAP_INVITATION_DAYS, CIVCAP_RESET_MINUTES  how long an invitation link (default 7 days) and a
+                "forgot password" link (default 60 minutes) stay valid.
+CIVCAP_RECOVERY_ANSWER_MS  every "forgot password" answer takes at least this long, whether or
+                not an account has the email (default 800).
 """
 
 from __future__ import annotations
@@ -122,7 +129,18 @@ def _counts(env: Mapping[str, str], defaults: Mapping[str, int]) -> dict[str, in
 
 
 def _sessions(env: Mapping[str, str]) -> dict[str, int]:
-    settings = _counts(env, {"SESSION_IDLE_MINUTES": 30, "SESSION_HOURS": 12, "REMEMBER_DAYS": 30})
+    settings = _counts(
+        env,
+        {
+            "SESSION_IDLE_MINUTES": 30,
+            "SESSION_HOURS": 12,
+            "REMEMBER_DAYS": 30,
+            "CONFIRM_MINUTES": 15,
+            "INVITATION_DAYS": 7,
+            "RESET_MINUTES": 60,
+            "RECOVERY_ANSWER_MS": 800,
+        },
+    )
     if settings["REMEMBER_DAYS"] > 30:
         raise ConfigurationError(
             f"CIVCAP_REMEMBER_DAYS={settings['REMEMBER_DAYS']} is more than 30 days."

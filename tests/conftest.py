@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask import Flask, g
@@ -15,6 +16,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
+from app.models import User
 from tests.postgres import ThrowawayPostgres, find_bindir, postgres_mode
 
 # ``smtp``: a real SMTP server on loopback; ``browser``, ``page``, ``base_url``: headless Chromium;
@@ -22,6 +24,8 @@ from tests.postgres import ThrowawayPostgres, find_bindir, postgres_mode
 pytest_plugins = ["tests.smtp", "tests.browser", "tests.cast"]
 
 PASSWORD = "correct horse battery"
+# The authenticator secret of the cast's HR reviewers and admins (their logins need a code).
+TOTP_SECRET = pyotp.random_base32()
 # A production-grade key for tests that load the production configuration (made once, random).
 RANDOM_KEY = secrets.token_hex(32)
 
@@ -141,7 +145,15 @@ class AuthActions:
         self._client = client
 
     def login(self, email: str, password: str = PASSWORD):
-        return submit_form(self._client, "/login", {"email": email, "password": password})
+        """The password step, then the code step where the account has a second factor."""
+        response = submit_form(self._client, "/login", {"email": email, "password": password})
+        if response.status_code == 302 and response.headers["Location"] == "/login/code":
+            return self.enter_code(email)
+        return response
+
+    def enter_code(self, email: str):
+        """Type the code the authenticator app shows now."""
+        return submit_form(self._client, "/login/code", {"code": totp_code(email)})
 
     def logout(self):
         return submit_form(self._client, "/", {}, action="/logout", follow_redirects=False)
@@ -158,6 +170,17 @@ def login(client_or_app: FlaskClient | Flask, email: str) -> FlaskClient:
         client_or_app = client_or_app.test_client()
     AuthActions(client_or_app).login(email)
     return client_or_app
+
+
+def totp_code(email: str) -> str:
+    """The code of ``email``'s authenticator app now. A code is accepted once: tests log the
+    same person in many times within one 30-second step, so the account forgets the step it
+    last accepted, as if the code had moved on."""
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    assert user is not None and user.totp_secret, f"{email} has no second factor"
+    user.totp_last_step = None
+    db.session.commit()
+    return pyotp.TOTP(user.totp_secret).now()
 
 
 @pytest.fixture(scope="session")

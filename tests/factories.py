@@ -20,11 +20,12 @@ from app.models import (
     Role,
     User,
 )
+from app.models._types import utcnow
 from app.requests import drafting as request_service
 from app.requests.drafting import RequestData
 from app.roster import experts as expert_service
 from app.roster.experts import ExpertData
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, TOTP_SECRET
 
 _seq = count(1)
 _PASSWORD_HASH: list[str] = []
@@ -62,6 +63,8 @@ def make_user(
         active=active,
     )
     user.password_hash = _password_hash()
+    if role in (Role.HR_REVIEWER, Role.ADMIN):  # their logins need a second factor
+        user.totp_secret, user.totp_enrolled_at = TOTP_SECRET, utcnow()
     db.session.add(user)
     db.session.commit()
     return user

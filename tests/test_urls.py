@@ -89,6 +89,18 @@ URLS = [
     ("/roster/reconfirm-stale", "POST"),
     ("/skills/suggest", "GET"),
     ("/static/<path:filename>", "GET"),
+    ("/account/confirm", "GET,POST"),
+    ("/account/second-factor", "GET,POST"),
+    ("/account/second-factor/off", "POST"),
+    ("/account/second-factor/recovery-codes", "POST"),
+    ("/account/set-password/<token>", "GET,POST"),
+    ("/admin/security-log", "GET"),
+    ("/admin/security-log.csv", "GET"),
+    ("/admin/users/<int:user_id>/invitation", "POST"),
+    ("/admin/users/<int:user_id>/second-factor", "GET,POST"),
+    ("/login/code", "GET,POST"),
+    ("/login/forgot", "GET,POST"),
+    ("/login/second-factor", "GET,POST"),
 ]
 
 

@@ -1,17 +1,39 @@
-"""A person's own account: their logins (see them, end the others) and their password."""
+"""A person's own account: their logins (see them, end the others), their password, their
+second factor, confirming who they are before a sensitive act, and setting a password through
+an emailed link (before any login)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.accounts import sessions, users
-from app.accounts.forms import ChangePasswordForm, EndSessionForm
+from app.accounts import authentication, links, login_steps, second_factor, sessions, users
+from app.accounts.forms import (
+    CODE_HELP,
+    ChangePasswordForm,
+    ConfirmIdentityForm,
+    EndSessionForm,
+    EnrolForm,
+    RenewCodesForm,
+    SecondFactorOffForm,
+    SetPasswordForm,
+)
+from app.accounts.login_steps import safe_next
 from app.common.errors import ValidationFailed
 from app.common.forms import attach_errors
+from app.common.permissions import refuse
 from app.extensions import db
-from app.models import UserSession
+from app.models import LinkPurpose, UserSession
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -31,8 +53,10 @@ def my_sessions() -> str:
 @login_required
 def end_session(session_id: int) -> Response:
     row = db.session.get(UserSession, session_id)
-    if row is None or row.user_id != current_user.id:
+    if row is None:
         abort(404)
+    if row.user_id != current_user.id:
+        refuse(current_user, "login", session_id)
     if EndSessionForm().validate_on_submit():
         sessions.end_one(row, current_user)
         flash("That login is ended: whoever used it must log in again.", "success")
@@ -67,3 +91,131 @@ def change_password() -> str | Response | tuple[str, int]:
             return redirect(url_for("accounts.account.my_sessions"))
     status = 422 if form.errors else 200
     return render_template("accounts/password.html", form=form), status
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@login_required
+def confirm() -> str | Response | tuple[str, int]:
+    """Prove again who you are (password, and code where enrolled) before a sensitive act."""
+    form = ConfirmIdentityForm()
+    back = safe_next(request.args.get("next")) or url_for("accounts.session.home")
+    if form.validate_on_submit():
+        refusal = authentication.confirm_identity(
+            current_user._get_current_object(),
+            form.password.data or "",
+            form.code.data or "",
+            request.remote_addr,
+        )
+        if refusal is None:
+            flash("Thank you: you can go on.", "success")
+            return redirect(back)
+        form.password.errors.append(refusal)
+    status = 422 if form.errors else 200
+    return render_template("accounts/confirm.html", form=form, help=CODE_HELP, back=back), status
+
+
+@bp.route("/second-factor", methods=["GET", "POST"])
+@login_required
+def my_second_factor() -> str | Response:
+    """See the second factor; set one up where it is optional (or was reset)."""
+    user = current_user._get_current_object()
+    form = EnrolForm()
+    if not user.has_second_factor:
+        if user.totp_secret is None:
+            second_factor.begin_enrolment(user)
+        if form.validate_on_submit():
+            codes = second_factor.confirm_enrolment(user, form.code.data or "")
+            if codes is not None:
+                return render_template(
+                    "accounts/recovery_codes.html", codes=codes, next=None, first=True
+                )
+            form.code.errors.append(authentication.WRONG_CODE)
+        return render_template(
+            "accounts/enrol.html",
+            form=form,
+            qr=second_factor.qr_svg(user),
+            secret=user.totp_secret,
+            required=second_factor.required_for(user),
+            action=url_for("accounts.account.my_second_factor"),
+        )
+    return render_template(
+        "accounts/second_factor.html",
+        user=user,
+        left=second_factor.recovery_codes_left(user),
+        required=second_factor.required_for(user),
+        renew_form=RenewCodesForm(),
+        off_form=SecondFactorOffForm(),
+    )
+
+
+@bp.route("/second-factor/recovery-codes", methods=["POST"])
+@login_required
+def renew_recovery_codes() -> str | Response:
+    user = current_user._get_current_object()
+    if not user.has_second_factor or not RenewCodesForm().validate_on_submit():
+        return redirect(url_for("accounts.account.my_second_factor"))
+    if not sessions.confirmed_recently(user):
+        flash("For new recovery codes, confirm it is you first; then do it again.", "info")
+        return redirect(url_for("accounts.account.confirm", next=request.path.rsplit("/", 1)[0]))
+    codes = second_factor.renew_recovery_codes(user)
+    return render_template("accounts/recovery_codes.html", codes=codes, next=None, first=False)
+
+
+@bp.route("/second-factor/off", methods=["POST"])
+@login_required
+def second_factor_off() -> Response:
+    user = current_user._get_current_object()
+    if not SecondFactorOffForm().validate_on_submit() or not user.has_second_factor:
+        return redirect(url_for("accounts.account.my_second_factor"))
+    if second_factor.required_for(user):
+        flash(f"A {user.role.label} must keep a second factor.", "error")
+        return redirect(url_for("accounts.account.my_second_factor"))
+    if not sessions.confirmed_recently(user):
+        flash("To turn it off, confirm it is you first; then do it again.", "info")
+        return redirect(url_for("accounts.account.confirm", next=request.path.rsplit("/", 1)[0]))
+    second_factor.remove(user, actor=user, reason="turned off by the user")
+    logout_user()
+    flash("The second factor is off, and every login of yours has ended: log in again.", "info")
+    return redirect(url_for("accounts.session.login"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str) -> str | Response | tuple[str, int]:
+    """An invitation or a reset link: choose a password, then log in (with the second step)."""
+
+    @after_this_request
+    def no_referrer(response: Response) -> Response:
+        response.headers["Referrer-Policy"] = "no-referrer"  # the token stays off other logs
+        return response
+
+    try:
+        link = links.verify(token)
+    except links.LinkRefused as exc:
+        links.refused(exc.problem)
+        return _refused(exc.problem)
+    form = SetPasswordForm()
+    user = link.user
+    if form.validate_on_submit():
+        try:
+            links.set_password(link, form.password.data or "")
+        except ValidationFailed as exc:
+            attach_errors(form, exc.errors)
+        except links.LinkRefused as exc:
+            return _refused(exc.problem)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash("Your password is set.", "success")
+            return login_steps.after_password(user, remember=False, next_url=None)
+    status = 422 if form.errors else 200
+    return render_template(
+        "accounts/set_password.html",
+        form=form,
+        user=user,
+        invitation=link.purpose is LinkPurpose.INVITATION,
+    ), status
+
+
+def _refused(problem: links.LinkProblem) -> tuple[str, int]:
+    status = 400 if problem is links.LinkProblem.INVALID else 410
+    return render_template("accounts/link_refused.html", problem=problem), status

@@ -1,15 +1,28 @@
-"""Administration: organisations and user accounts."""
+"""Administration: organisations, user accounts (invitations, locks, second-factor resets) and
+the security log."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import request as http_request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.accounts import organisations, throttling, users
-from app.accounts.forms import LiftLockForm, OrganisationForm, ToggleActiveForm, UserForm
+from app.accounts import links, organisations, second_factor, throttling, users
+from app.accounts.confirmation import confirmation_required
+from app.accounts.forms import (
+    LiftLockForm,
+    OrganisationForm,
+    ResendInvitationForm,
+    ResetSecondFactorForm,
+    SecurityLogFilterForm,
+    ToggleActiveForm,
+    UserForm,
+)
+from app.common import security_log
+from app.common.csv_export import csv_response
 from app.common.errors import NotAllowed, ValidationFailed
 from app.common.forms import attach_errors, choices
 from app.common.permissions import role_required
@@ -17,6 +30,7 @@ from app.extensions import db
 from app.models import LoginThrottle, Organisation, OrganisationKind, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+CSV_ROWS = 100_000  # the newest entries that match; filter by dates for older ones
 
 
 def _organisation_choices() -> list[SelectChoice]:
@@ -40,6 +54,7 @@ def _page(org_form: OrganisationForm, user_form: UserForm) -> str:
         toggle_form=ToggleActiveForm(),
         locks=throttling.locks(),
         lift_form=LiftLockForm(),
+        resend_form=ResendInvitationForm(),
     )
 
 
@@ -75,6 +90,7 @@ def add_organisation() -> str | Response:
 
 @bp.route("/users", methods=["POST"])
 @role_required(Role.ADMIN)
+@confirmation_required
 def add_user() -> str | Response:
     form = UserForm()
     form.organisation.choices = _organisation_choices()
@@ -83,10 +99,9 @@ def add_user() -> str | Response:
         if org is None:
             abort(400)
         try:
-            user = users.create_user(
+            user, _link = links.invite_new_user(
                 form.email.data or "",
                 form.full_name.data or "",
-                form.password.data or "",
                 Role(form.role.data),
                 org,
                 actor=current_user,
@@ -94,17 +109,27 @@ def add_user() -> str | Response:
         except ValidationFailed as exc:
             attach_errors(form, exc.errors)
         else:
-            flash(f"Added {user.role.label} {user.email}.", "success")
+            flash(
+                f"Added {user.role.label} {user.email} and emailed the invitation: "
+                f"the link works for {current_app.config['INVITATION_DAYS']} days.",
+                "success",
+            )
             return redirect(url_for("accounts.admin.index"))
     return _page(OrganisationForm(formdata=None), form)
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
-@role_required(Role.ADMIN)
-def toggle_active(user_id: int) -> Response:
+def _user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required(Role.ADMIN)
+@confirmation_required
+def toggle_active(user_id: int) -> Response:
+    user = _user(user_id)
     if ToggleActiveForm().validate_on_submit():
         try:
             users.set_active(user, not user.active, actor=current_user)
@@ -126,3 +151,94 @@ def lift_lock(throttle_id: int) -> Response:
         throttling.lift(throttle, current_user)
         flash(f"Logins for {what} are allowed again.", "success")
     return redirect(url_for("accounts.admin.index"))
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@role_required(Role.ADMIN)
+def resend_invitation(user_id: int) -> Response:
+    user = _user(user_id)
+    if ResendInvitationForm().validate_on_submit():
+        if user.password_hash is not None:
+            flash(f"{user.email} has set a password already.", "info")
+        else:
+            links.invite(user, current_user)
+            flash(
+                f"A new invitation is on its way to {user.email}; older links stop working.",
+                "success",
+            )
+    return redirect(url_for("accounts.admin.index"))
+
+
+@bp.route("/users/<int:user_id>/second-factor", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+@confirmation_required
+def reset_second_factor(user_id: int) -> str | Response:
+    user = _user(user_id)
+    form = ResetSecondFactorForm()
+    if not user.has_second_factor:
+        flash(f"{user.email} has no second factor to reset.", "info")
+        return redirect(url_for("accounts.admin.index"))
+    if form.validate_on_submit():
+        second_factor.remove(user, actor=current_user, reason=form.reason.data or "")
+        flash(
+            f"The second factor of {user.email} is reset and their logins are ended"
+            + (
+                "; they set it up again at their next login."
+                if second_factor.required_for(user)
+                else "."
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.admin.index"))
+    return render_template("accounts/reset_second_factor.html", user=user, form=form)
+
+
+def _log_filters() -> tuple[SecurityLogFilterForm, security_log.Filters]:
+    form = SecurityLogFilterForm(formdata=http_request.args)
+    form.validate()
+    return form, security_log.Filters(
+        kind=form.kind.data or "" if not form.kind.errors else "",
+        who=(form.who.data or "").strip(),
+        address=(form.address.data or "").strip(),
+        since=form.since.data if not form.since.errors else None,
+        until=form.until.data if not form.until.errors else None,
+    )
+
+
+@bp.route("/security-log")
+@role_required(Role.ADMIN)
+def security_events() -> str:
+    form, filters = _log_filters()
+    page = db.paginate(security_log.search(filters), per_page=current_app.config["PAGE_SIZE"])
+    return render_template(
+        "accounts/security_log.html",
+        form=form,
+        page=page,
+        emails=security_log.emails(page.items),
+        kinds=security_log.KINDS,
+    )
+
+
+@bp.route("/security-log.csv")
+@role_required(Role.ADMIN)
+def security_events_csv() -> Response:
+    _form, filters = _log_filters()
+    events = list(db.session.scalars(security_log.search(filters).limit(CSV_ROWS)))
+    emails = security_log.emails(events)
+    return csv_response(
+        "civcap-security-log",
+        ["at", "kind", "what", "account", "by", "subject", "address", "detail"],
+        (
+            [
+                e.at,
+                e.kind,
+                security_log.KINDS.get(e.kind, e.kind),
+                emails.get(e.user_id or 0, ""),
+                emails.get(e.actor_id or 0, ""),
+                e.subject,
+                e.address,
+                e.detail,
+            ]
+            for e in events
+        ),
+    )

@@ -1,16 +1,29 @@
-"""Logging in and out, and the home page: each role lands on the page of its daily job."""
+"""Logging in and out, and the home page: each role lands on the page of its daily job.
+
+A login is the password, then (``login_steps``) the code of the authenticator app where the
+account has one, or setting one up where the role requires it. "Forgot password" emails a link.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import time
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.accounts import authentication, sessions
-from app.accounts.forms import LoginForm, LogoutForm
+from app.accounts import authentication, links, login_steps, second_factor, sessions
+from app.accounts.forms import (
+    CODE_HELP,
+    CodeForm,
+    EnrolForm,
+    ForgotPasswordForm,
+    LoginForm,
+    LogoutForm,
+)
+from app.common import security_log
 from app.models import Role
+from app.notifications import outbox
 
 bp = Blueprint("session", __name__)
 
@@ -20,24 +33,17 @@ HOME_BY_ROLE = {
     Role.HR_REVIEWER: "requests.hr.index",
     Role.ADMIN: "accounts.admin.index",
 }
+FORGOT_ANSWER = (
+    "If an account has this email, a link to choose a new password is on its way to it. "
+    "The link works once, for a limited time."
+)
+WAITED_TOO_LONG = "Your login waited too long for its second step: log in again."
 
 
 @bp.route("/")
 @login_required
 def home() -> Response:
     return redirect(url_for(HOME_BY_ROLE[current_user.role]))
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after login (no scheme, no host, no '//' or '\\')."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        return None
-    if target.startswith(("//", "/\\")):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -53,16 +59,80 @@ def login() -> str | Response:
             # One message for every failure, so the form does not reveal which emails exist.
             form.password.errors.append(outcome.refusal or authentication.WRONG)
         else:
-            sessions.log_in(outcome.user, remember=bool(form.remember.data))
-            return redirect(safe_next(request.args.get("next")) or url_for("accounts.session.home"))
+            return login_steps.after_password(
+                outcome.user, bool(form.remember.data), request.args.get("next")
+            )
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code() -> str | Response:
+    waiting = login_steps.pending()
+    if waiting is None or not waiting.user.has_second_factor:
+        flash(WAITED_TOO_LONG, "info")
+        return redirect(url_for("accounts.session.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        refusal = authentication.second_step(
+            waiting.user, form.code.data or "", request.remote_addr
+        )
+        if refusal is None:
+            return login_steps.finish(waiting)
+        form.code.errors.append(refusal)
+    return render_template("accounts/code.html", form=form, help=CODE_HELP)
+
+
+@bp.route("/login/second-factor", methods=["GET", "POST"])
+def enrol() -> str | Response:
+    """Setting up the authenticator app before the first login of a role that needs one."""
+    waiting = login_steps.pending()
+    if waiting is None or waiting.user.has_second_factor:
+        flash(WAITED_TOO_LONG, "info")
+        return redirect(url_for("accounts.session.login"))
+    user = waiting.user
+    if user.totp_secret is None:
+        second_factor.begin_enrolment(user)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        codes = second_factor.confirm_enrolment(user, form.code.data or "")
+        if codes is not None:
+            login_steps.finish(waiting)
+            return render_template(
+                "accounts/recovery_codes.html", codes=codes, next=waiting.next, first=True
+            )
+        form.code.errors.append(authentication.WRONG_CODE)
+    return render_template(
+        "accounts/enrol.html",
+        form=form,
+        qr=second_factor.qr_svg(user),
+        secret=user.totp_secret,
+        required=second_factor.required_for(user),
+        action=url_for("accounts.session.enrol"),
+    )
+
+
+@bp.route("/login/forgot", methods=["GET", "POST"])
+def forgot_password() -> str | Response:
+    """The same answer, in the same time, whether or not an account has the email."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        started = time.perf_counter()
+        links.ask_reset(form.email.data or "")
+        outbox.deliver_ready()  # now, inside the fixed answer time, not after it
+        floor = int(current_app.config["RECOVERY_ANSWER_MS"]) / 1000
+        time.sleep(max(0.0, floor - (time.perf_counter() - started)))
+        flash(FORGOT_ANSWER, "info")
+        return redirect(url_for("accounts.session.login"))
+    return render_template("accounts/forgot.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
     if LogoutForm().validate_on_submit():
+        user = current_user._get_current_object()
         sessions.end(current_user.login_token)  # the cookies no longer log anybody in
+        security_log.record("logout", user=user, subject=user.email)
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("accounts.session.login"))

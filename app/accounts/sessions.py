@@ -81,6 +81,30 @@ def log_in(user: User, remember: bool = False) -> None:
     login_user(user, remember=remember)
 
 
+def _row_of(user: User) -> UserSession | None:
+    token = getattr(user, "login_token", None)
+    if not token:
+        return None
+    return db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _hash(token)))
+
+
+def confirmed_recently(user: User, now: datetime | None = None) -> bool:
+    """Whether the person proved who they are in this login (logging in, or confirming again)
+    within CONFIRM_MINUTES: the most sensitive acts ask for that."""
+    row = _row_of(user)
+    if row is None:
+        return False
+    proof = max(row.created_at, row.confirmed_at or row.created_at)
+    return now_or(now) - proof < timedelta(minutes=int(current_app.config["CONFIRM_MINUTES"]))
+
+
+@transaction("session")
+def mark_confirmed(user: User, now: datetime | None = None) -> None:
+    row = _row_of(user)
+    if row is not None:
+        row.confirmed_at = now_or(now)
+
+
 def is_live(row: UserSession, now: datetime) -> bool:
     if row.ended_at is not None or row.expires_at <= now:
         return False

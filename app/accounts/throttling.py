@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app.common import audit
+from app.common import audit, security_log
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import LoginThrottle, User
@@ -132,6 +132,14 @@ def record_failure(
             "If these were not your attempts, someone may be guessing your password: ask your "
             "civcap administrator, who can also lift the lock sooner.\n",
         )
+    for row in (account, place):
+        if row.locked and row.failures == _limits(row.key).lock_after:
+            security_log.record(
+                "login.locked",
+                user=user if row is account else None,
+                subject=row.key,
+                detail=f"{row.failures} failures; until {row.blocked_until:%Y-%m-%d %H:%M} UTC",
+            )
     return max((t for t in (account.blocked_until, place.blocked_until) if t), default=None)
 
 
@@ -163,4 +171,5 @@ def lift(throttle: LoginThrottle, actor: User) -> None:
         before={"key": throttle.key, "failures": throttle.failures},
         after={"failures": 0},
     )
+    security_log.record("lock.lifted", actor=actor, subject=throttle.key)
     db.session.delete(throttle)

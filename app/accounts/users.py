@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.accounts import sessions
 from app.accounts.passwords import password_problem
-from app.common import audit
+from app.common import audit, security_log
 from app.common.errors import FieldError, NotAllowed, ValidationFailed
 from app.common.transaction import transaction
 from app.extensions import db
@@ -34,13 +34,14 @@ def snapshot(user: User) -> dict[str, object]:
 def create_user(
     email: str,
     full_name: str,
-    password: str,
+    password: str | None,
     role: Role,
     organisation: Organisation,
     actor: User | None = None,
 ) -> User:
     """Create an account; the role must fit the organisation's kind (a focal point in a member
-    state, a requester in a mission or HQ department, an HR reviewer in UN HR)."""
+    state, a requester in a mission or HQ department, an HR reviewer in UN HR). Without a
+    password the account waits for its person to set one (``links.invite``)."""
     errors: list[FieldError] = []
     email = email.strip().lower()
     try:
@@ -52,7 +53,7 @@ def create_user(
             errors.append(FieldError("email", f"a user with email {email} already exists"))
     if not full_name.strip():
         errors.append(FieldError("full_name", "is required"))
-    problem = password_problem(password, personal=(email, full_name))
+    problem = None if password is None else password_problem(password, personal=(email, full_name))
     if problem:
         errors.append(FieldError("password", problem))
     if organisation.kind not in role.organisation_kinds:
@@ -67,7 +68,8 @@ def create_user(
     if errors:
         raise ValidationFailed(errors)
     user = User(email=email, full_name=full_name.strip(), role=role, organisation=organisation)
-    user.set_password(password)
+    if password is not None:
+        user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record(
@@ -77,6 +79,7 @@ def create_user(
         actor=actor,
         actor_label="" if actor else "civcap create-user",
         after=snapshot(user),
+        note=None if password is not None else "invited to set a password",
     )
     return user
 
@@ -117,6 +120,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ValidationFailed(errors)
     user.set_password(new)
     sessions.end_all(user, "password changed")
+    security_log.record("password.changed", user=user, actor=user, subject=user.email)
     audit.record("user.password_changed", "user", user.id, actor=user)
     outbox.queue(
         "account.password_changed",

@@ -1,19 +1,21 @@
 """Who may do what with which record. Every view asks here, on the object itself.
 
 A record the user may not see is reported as "not found" (404), so that ids of other
-organisations' experts and requests are not even confirmed to exist.
+organisations' experts and requests are not even confirmed to exist; the security log keeps
+each refusal (``refuse``), so that someone walking through other organisations' ids is seen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 
+from app.common import security_log
 from app.extensions import db
 from app.models import Candidate, Expert, ExpertiseRequest, RequestPublication, Role, User
 
@@ -28,12 +30,26 @@ def role_required(*roles: Role) -> Callable[[F], F]:
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.role not in roles:
+                security_log.record(
+                    "access.denied",
+                    user=current_user,
+                    subject=request.path,
+                    detail=f"role {current_user.role.value} may not use this page",
+                )
                 abort(403)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def refuse(user: User, what: str, record_id: int) -> NoReturn:
+    """Answer "not found" for a record that exists but ``user`` may not reach, and log it."""
+    security_log.record(
+        "access.denied", user=user, subject=request.path, detail=f"{what} {record_id}"
+    )
+    abort(404)
 
 
 def can_view_expert(user: User, expert: Expert) -> bool:
@@ -77,15 +93,17 @@ def can_edit_request(user: User, request: ExpertiseRequest) -> bool:
 def expert_for(user: User, expert_id: int, *, edit: bool = False) -> Expert:
     """The expert, if ``user`` may see (or edit) it; otherwise 404."""
     expert = db.session.get(Expert, expert_id)
-    allowed = can_edit_expert if edit else can_view_expert
-    if expert is None or not allowed(user, expert):
+    if expert is None:
         abort(404)
+    if not (can_edit_expert if edit else can_view_expert)(user, expert):
+        refuse(user, "expert", expert_id)
     return expert
 
 
 def request_for(user: User, request_id: int, *, edit: bool = False) -> ExpertiseRequest:
-    request = db.session.get(ExpertiseRequest, request_id)
-    allowed = can_edit_request if edit else can_view_request
-    if request is None or not allowed(user, request):
+    record = db.session.get(ExpertiseRequest, request_id)
+    if record is None:
         abort(404)
-    return request
+    if not (can_edit_request if edit else can_view_request)(user, record):
+        refuse(user, "request", request_id)
+    return record

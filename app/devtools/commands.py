@@ -42,14 +42,22 @@ def seed_demo() -> None:
     click.echo(f"Demo requests: {seeded.requests}.")
     if seeded.published:
         click.echo(f"Published {seeded.published} open request(s) to every member state.")
-    rows = [("role", "email", "password", "organisation")]
-    rows += [(x.role.label, x.email, x.password, x.organisation) for x in seeded.logins]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    rows = [("role", "email", "password", "authenticator secret (TOTP)", "organisation")]
+    rows += [
+        (x.role.label, x.email, x.password, x.totp_secret or "-", x.organisation)
+        for x in seeded.logins
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
     click.echo("\nDemo logins:")
     for row in rows:
         click.echo(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         )
+    click.echo(
+        "\nHR reviewers and the administrator log in with a code: add their secret to an "
+        "authenticator app (a time-based key), or print the current code with\n"
+        "  .venv/bin/python -c 'import pyotp; print(pyotp.TOTP(\"<secret>\").now())'"
+    )
     if not all(login.created for login in seeded.logins):
         click.echo("Logins that existed already were left as they were.")
 

@@ -12,7 +12,7 @@ from importlib import resources
 import sqlalchemy as sa
 
 from app import imports as importing
-from app.accounts import organisations, users
+from app.accounts import organisations, second_factor, users
 from app.common.transaction import transaction
 from app.extensions import db
 from app.imports import ImportSummary
@@ -53,6 +53,8 @@ class DemoLogin:
     password: str
     organisation: str
     created: bool
+    # The base32 secret of the login's authenticator app, for the roles that need one.
+    totp_secret: str | None = None
 
 
 @dataclass
@@ -118,4 +120,8 @@ def _login(role: Role, email: str, full_name: str, organisation_name: str) -> De
         organisation = organisations.by_name(organisation_name)
         assert organisation is not None  # created just before
         users.create_user(email, full_name, DEMO_PASSWORD, role, organisation)
-    return DemoLogin(role, email, DEMO_PASSWORD, organisation_name, created)
+    user = users.by_email(email)
+    assert user is not None
+    if second_factor.required_for(user) and not user.has_second_factor:
+        second_factor.enrol_for_demo(user)
+    return DemoLogin(role, email, DEMO_PASSWORD, organisation_name, created, user.totp_secret)

@@ -13,6 +13,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.accounts.confirmation import confirmation_required
 from app.common.permissions import can_view_expert, role_required
 from app.duplicates import finding as duplicates
 from app.duplicates.pages import PairForm, merge_posted, not_duplicate_posted, page_of
@@ -31,6 +32,7 @@ def duplicates_list() -> str:
 
 @bp.route("/duplicates/merge", methods=["POST"])
 @role_required(Role.FOCAL_POINT)
+@confirmation_required
 def merge_duplicates() -> Response:
     merge_posted(edit=True)
     return redirect(url_for("duplicates.focal_point.duplicates_list"))

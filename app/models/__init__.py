@@ -1,5 +1,6 @@
 """civcap's data model. Import models from here: ``from app.models import Expert``."""
 
+from app.models.account_link import AccountLink, LinkPurpose
 from app.models.audit import AuditEvent
 from app.models.candidate import SELECTED_OR_LATER, Candidate, CandidateState, DismissReason
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus, NotDuplicate
@@ -7,7 +8,9 @@ from app.models.mail import OutboxMessage
 from app.models.matching_state import MatchingState
 from app.models.organisation import Organisation, OrganisationKind
 from app.models.publication import RequestPublication
+from app.models.recovery_code import RecoveryCode
 from app.models.request import ExpertiseRequest, RequestLanguage, RequestStatus
+from app.models.security_event import SecurityEvent
 from app.models.suggestion import SuggestionEntry, SuggestionRun
 from app.models.taxonomy import CoreArea, Skill
 from app.models.throttle import LoginThrottle
@@ -15,6 +18,7 @@ from app.models.user import Role, User
 from app.models.user_session import UserSession
 
 __all__ = [
+    "AccountLink",
     "AuditEvent",
     "Candidate",
     "CandidateState",
@@ -24,17 +28,20 @@ __all__ = [
     "ExpertLanguage",
     "ExpertStatus",
     "ExpertiseRequest",
+    "LinkPurpose",
     "LoginThrottle",
     "MatchingState",
     "NotDuplicate",
     "Organisation",
     "OutboxMessage",
     "OrganisationKind",
+    "RecoveryCode",
     "RequestLanguage",
     "RequestPublication",
     "RequestStatus",
     "SELECTED_OR_LATER",
     "Role",
+    "SecurityEvent",
     "Skill",
     "SuggestionEntry",
     "SuggestionRun",

@@ -47,11 +47,17 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200))
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # None until an invited person sets their password (``accounts.links``).
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"))
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The second factor (``accounts.second_factor``): the TOTP secret once enrolled, and the
+    # last time step a code was accepted for, so that no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger())
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 
@@ -60,7 +66,15 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
+        if self.password_hash is None:
+            return False
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Enrolled: a code from the app proved the secret (a secret alone is an enrolment
+        under way)."""
+        return self.totp_enrolled_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on reload

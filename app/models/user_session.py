@@ -23,6 +23,9 @@ class UserSession(db.Model):
     remember: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # When the person last proved who they are in this login (password, and code where
+    # enrolled) after logging in: the most sensitive acts ask for a recent proof.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     ended_reason: Mapped[str | None] = mapped_column(sa.String(40))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask import request as http_request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.common import security_log
 from app.common.forms import filter_values
 from app.common.permissions import role_required
 from app.extensions import db
@@ -38,6 +40,12 @@ def outbox() -> str:
     filters = OutboxFilterForm(formdata=http_request.args)
     status = str(filter_values(filters).get("status") or "")
     page = db.paginate(mail.messages(status or None), per_page=current_app.config["PAGE_SIZE"])
+    security_log.record(
+        "personal_data.read",
+        user=current_user,
+        subject=http_request.full_path.rstrip("?"),
+        detail=f"outbox list: {len(page.items)} message(s)",
+    )
     return render_template(
         "notifications/outbox.html",
         page=page,
@@ -54,6 +62,12 @@ def outbox_message(message_id: int) -> str:
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
+    security_log.record(
+        "personal_data.read",
+        user=current_user,
+        subject=http_request.path,
+        detail=f"outbox message {message.id} to {message.recipient}",
+    )
     return render_template(
         "notifications/outbox_message.html",
         message=message,

@@ -39,9 +39,10 @@ _READY = "civcap.outbox.ready"  # ids of messages whose transaction committed
 
 
 SUBJECT_LENGTH = 300  # OutboxMessage.subject
-# The signed links of emails (a reconfirmation link lets its holder answer for the expert):
-# readers of the outbox see that there is one, never its token.
-_SIGNED_LINK = re.compile(r"(/confirm/)[^\s]+")
+# The signed links of emails (a reconfirmation link lets its holder answer for the expert, an
+# invitation or reset link sets the account's password): readers of the outbox see that there
+# is one, never its token.
+_SIGNED_LINK = re.compile(r"(/confirm/|/account/set-password/)[^\s]+")
 
 
 def readable_body(message: OutboxMessage) -> str:

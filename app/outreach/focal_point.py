@@ -17,7 +17,13 @@ from werkzeug.wrappers import Response
 from app.candidates import workflow as candidate_service
 from app.common.errors import Conflict, NotAllowed, ValidationFailed
 from app.common.forms import attach_errors, choices
-from app.common.permissions import can_view_request, expert_for, request_for, role_required
+from app.common.permissions import (
+    can_view_request,
+    expert_for,
+    refuse,
+    request_for,
+    role_required,
+)
 from app.extensions import db
 from app.models import Candidate, CandidateState, ExpertiseRequest, Role
 from app.outreach import consultations as release_consultations
@@ -122,8 +128,10 @@ def consultations() -> str:
 @role_required(Role.FOCAL_POINT)
 def answer(candidate_id: int) -> Response:
     candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None or candidate.expert.organisation_id != current_user.organisation_id:
+    if candidate is None:
         abort(404)
+    if candidate.expert.organisation_id != current_user.organisation_id:
+        refuse(current_user, "candidate", candidate_id)
     name = candidate.expert.full_name
     back = redirect(url_for("outreach.focal_point.consultations"))
     form = AnswerForm()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask import request as http_request
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SearchField
 
-from app.common import audit
+from app.accounts.confirmation import confirmation_required
+from app.common import audit, security_log
 from app.common.permissions import role_required
 from app.extensions import db
 from app.models import Expert, Role
@@ -32,10 +34,14 @@ class ExpertLookupForm(FlaskForm):
     q = SearchField("Name, email, external id or #id")
 
 
-def _expert(expert_id: int) -> Expert:
+def _expert(expert_id: int, read: str) -> Expert:
+    """The expert, with the admin's read of their data in the security log."""
     expert = db.session.get(Expert, expert_id)
     if expert is None:
         abort(404)
+    security_log.record(
+        "personal_data.read", user=current_user, subject=http_request.path, detail=read
+    )
     return expert
 
 
@@ -66,20 +72,21 @@ def _page(expert: Expert, form: EraseForm) -> str:
 @bp.route("/experts/<int:expert_id>")
 @role_required(Role.ADMIN)
 def expert(expert_id: int) -> str:
-    expert = _expert(expert_id)
+    expert = _expert(expert_id, f"expert {expert_id}: record")
     return _page(expert, EraseForm(formdata=None, expert_name=expert.full_name))
 
 
 @bp.route("/experts/<int:expert_id>/export.json")
 @role_required(Role.ADMIN)
 def export_expert(expert_id: int) -> Response:
-    return export_download(_expert(expert_id))
+    return export_download(_expert(expert_id, f"expert {expert_id}: export of all data"))
 
 
 @bp.route("/experts/<int:expert_id>/erase", methods=["POST"])
 @role_required(Role.ADMIN)
+@confirmation_required
 def erase_expert(expert_id: int) -> str | Response:
-    expert = _expert(expert_id)
+    expert = _expert(expert_id, f"expert {expert_id}: erasure")
     form = EraseForm(expert_name=expert.full_name)
     if form.validate_on_submit() and try_erase(expert, form):
         return redirect(url_for("personal_data.admin.expert", expert_id=expert.id))

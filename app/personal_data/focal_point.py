@@ -12,6 +12,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.accounts.confirmation import confirmation_required
 from app.common.permissions import expert_for, role_required
 from app.models import Expert, Role
 from app.personal_data import erasure as privacy
@@ -34,6 +35,7 @@ def export_json(expert_id: int) -> Response:
 
 @bp.route("/<int:expert_id>/erase", methods=["GET", "POST"])
 @role_required(Role.FOCAL_POINT)
+@confirmation_required
 def erase(expert_id: int) -> str | Response:
     expert = expert_for(current_user, expert_id, edit=True)
     form = EraseForm(expert_name=expert.full_name)

@@ -30,7 +30,11 @@ def replay(app, **cookies: str):
 
 
 def remembered_login(client, email: str):
-    return submit_form(client, "/login", {"email": email, "password": PASSWORD, "remember": "y"})
+    data = {"email": email, "password": PASSWORD, "remember": "y"}
+    response = submit_form(client, "/login", data)
+    if response.headers.get("Location") == "/login/code":
+        return AuthActions(client).enter_code(email)
+    return response
 
 
 def rows(user) -> list[UserSession]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from app.cli import cli
@@ -51,6 +53,11 @@ def test_seed_demo_prints_a_login_per_role_that_logs_in(app, runner, client, aut
         assert role.label in line and demo.DEMO_PASSWORD in line and organisation in line
         user = db.session.scalar(sa.select(User).where(User.email == email))
         assert user.role is role and user.organisation.name == organisation
+        if role in (Role.HR_REVIEWER, Role.ADMIN):  # enrolled; the secret on the same line
+            [printed] = re.findall(r"\b[A-Z2-7]{32}\b", line)
+            assert user.has_second_factor and printed == user.totp_secret
+        else:
+            assert not user.has_second_factor
         response = auth.login(email, demo.DEMO_PASSWORD)
         assert response.status_code == 302, f"{email} could not log in"
         assert "/login" not in response.headers["Location"]
