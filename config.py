@@ -27,6 +27,8 @@ CIVCAP_UPLOAD_DIR  where CV files and uploads awaiting confirmation are kept, ou
                 root (default ``instance/uploads``).
 CIVCAP_MAX_UPLOAD_MB  the largest file accepted (CV or bulk import; default 10).
 CIVCAP_PAGE_SIZE  rows per page of every list (default 50, at most 500).
+CIVCAP_PROXY_HOPS  how many reverse proxies stand in front of civcap (default 0): the client's
+                address and the scheme are then taken from their X-Forwarded-* headers.
 CIVCAP_SESSION_IDLE_MINUTES, CIVCAP_SESSION_HOURS, CIVCAP_REMEMBER_DAYS  a login ends after this
                 long without a request (default 30), this long after it started (default 12),
                 or, remembered on a computer ("keep me logged in", not for HR reviewers and
@@ -148,6 +150,15 @@ def _sessions(env: Mapping[str, str]) -> dict[str, int]:
     return settings
 
 
+def _proxy_hops(env: Mapping[str, str]) -> int:
+    hops = _whole_number(env, "CIVCAP_PROXY_HOPS", 0)
+    if not 0 <= hops <= 5:
+        raise ConfigurationError(
+            f"CIVCAP_PROXY_HOPS={hops} is not between 0 and 5 (reverse proxies in front of civcap)."
+        )
+    return hops
+
+
 def _page_size(env: Mapping[str, str]) -> int:
     size = _whole_number(env, "CIVCAP_PAGE_SIZE", 50)
     if not 1 <= size <= MAX_PAGE_SIZE:
@@ -232,6 +243,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "PAGE_SIZE": _page_size(env),
+        "PROXY_HOPS": _proxy_hops(env),
         "CONSENT_VERSION": env.get("CIVCAP_CONSENT_VERSION", "2026-11"),
         # A worker rebuilds its matching index in a background thread while the old one serves;
         # tests rebuild in place, so that what they assert is what the next request sees.

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from app.common.queries import MAX_ID, page_out_of_range
@@ -25,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    trust_proxies(app)
     register_url_bounds(app)
     register_extensions(app)
     register_blueprints(app)
@@ -40,6 +42,17 @@ class RecordId(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies, the client's address (login throttling, the security
+    log) and the scheme come from their X-Forwarded-* headers (Werkzeug's ProxyFix); with none,
+    such headers are ignored, since any client could send them."""
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 def register_url_bounds(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pyotp
@@ -16,7 +17,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
-from app.models import User
+from app.models import User, UserSession
 from tests.postgres import ThrowawayPostgres, find_bindir, postgres_mode
 
 # ``smtp``: a real SMTP server on loopback; ``browser``, ``page``, ``base_url``: headless Chromium;
@@ -181,6 +182,13 @@ def totp_code(email: str) -> str:
     user.totp_last_step = None
     db.session.commit()
     return pyotp.TOTP(user.totp_secret).now()
+
+
+def age_logins(user: User, minutes: int = 20) -> None:
+    """As if ``user`` had logged in ``minutes`` ago (the sensitive acts ask to confirm again)."""
+    for row in db.session.scalars(sa.select(UserSession).where(UserSession.user_id == user.id)):
+        row.created_at -= timedelta(minutes=minutes)
+    db.session.commit()
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from app.accounts.forms import (
     SetPasswordForm,
 )
 from app.accounts.login_steps import safe_next
+from app.common import security_log
 from app.common.errors import ValidationFailed
 from app.common.forms import attach_errors
 from app.common.permissions import refuse
@@ -68,6 +69,13 @@ def end_session(session_id: int) -> Response:
 def end_other_sessions() -> Response:
     if EndSessionForm().validate_on_submit():
         ended = sessions.end_all(current_user, "ended by the user", keep=current_user.login_token)
+        security_log.record(
+            "sessions.ended",
+            user=current_user,
+            actor=current_user,
+            subject=current_user.email,
+            detail=f"{ended} other login(s) ended by the user",
+        )
         flash(f"{ended} other login(s) ended; this one goes on.", "success")
     return redirect(url_for("accounts.account.my_sessions"))
 

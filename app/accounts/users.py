@@ -92,7 +92,14 @@ def set_active(user: User, active: bool, actor: User) -> User:
     before = snapshot(user)
     user.active = active
     if not active:
-        sessions.end_all(user, "account switched off")
+        ended = sessions.end_all(user, "account switched off")
+        security_log.record(
+            "sessions.ended",
+            user=user,
+            actor=actor,
+            subject=user.email,
+            detail=f"account switched off: {ended} login(s) ended",
+        )
     audit.record(
         "user.activated" if active else "user.deactivated",
         "user",

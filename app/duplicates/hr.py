@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from app.accounts.confirmation import confirmation_required
 from app.common.permissions import role_required
 from app.duplicates import finding as duplicates
 from app.duplicates.pages import PairForm, merge_posted, not_duplicate_posted, page_of
@@ -22,6 +23,7 @@ def duplicates_list() -> str:
 
 @bp.route("/duplicates/merge", methods=["POST"])
 @role_required(Role.HR_REVIEWER)
+@confirmation_required
 def merge_duplicates() -> Response:
     merge_posted(edit=False)
     return redirect(url_for("duplicates.hr.duplicates_list"))

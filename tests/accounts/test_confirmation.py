@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pyotp
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import SecurityEvent, User, UserSession
-from tests.conftest import PASSWORD, TOTP_SECRET, login, submit_form
-
-
-def age_logins(user: User, minutes: int = 20) -> None:
-    """As if the person logged in ``minutes`` ago."""
-    for row in db.session.scalars(sa.select(UserSession).where(UserSession.user_id == user.id)):
-        row.created_at -= timedelta(minutes=minutes)
-    db.session.commit()
+from app.models import SecurityEvent, User
+from tests.conftest import PASSWORD, TOTP_SECRET, age_logins, login, submit_form
 
 
 def test_an_old_login_confirms_with_the_password_before_adding_a_user(app, admin, mission):

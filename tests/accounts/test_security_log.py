@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from app.common import security_log
 from app.extensions import db
 from app.models import SecurityEvent
 from app.models.security_event import SecurityLogIsAppendOnly
-from tests.conftest import PASSWORD, AuthActions, login
+from tests.conftest import PASSWORD, AuthActions, login, submit_form
 from tests.factories import make_expert
 
 
@@ -106,3 +107,27 @@ def test_the_log_is_append_only(app, focal):
             db.session.execute(sa.text("DELETE FROM security_events"))
         db.session.rollback()
     assert db.session.get(SecurityEvent, event.id).detail == ""
+
+
+def test_behind_a_proxy_the_clients_address_is_the_forwarded_one(app, database_url, focal):
+    from sqlalchemy.orm import close_all_sessions
+
+    from app import create_app
+    from tests.conftest import _test_config
+
+    forwarded = {"X-Forwarded-For": "203.0.113.5"}
+    plain = app.test_client()  # no proxy trusted: the header is anybody's to send
+    submit_form(
+        plain, "/login", {"email": focal.email, "password": "wrong wrong"}, headers=forwarded
+    )
+    proxied = create_app(_test_config(database_url) | {"PROXY_HOPS": 1})
+    client = proxied.test_client()
+    token_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', token_page).group(1)
+    data = {"csrf_token": token, "email": focal.email, "password": "wrong again wrong"}
+    client.post("/login", data=data, headers=forwarded)
+    with proxied.app_context():
+        db.engine.dispose()
+    close_all_sessions()
+    addresses = [e.address for e in entries("login.failed")]
+    assert addresses == ["127.0.0.1", "203.0.113.5"]

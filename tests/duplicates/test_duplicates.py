@@ -27,7 +27,7 @@ from app.models import (
 from app.roster import experts as expert_service
 from app.suggestions.worker_index import load_profiles
 from tests.cast import member_state
-from tests.conftest import count, submit_form
+from tests.conftest import age_logins, count, submit_form
 from tests.factories import expert_data, make_expert, make_organisation, make_request
 
 
@@ -431,3 +431,15 @@ def test_a_merged_record_is_neither_edited_nor_put_forward(app, ghana, hr, focal
     request = make_request(mission, RequestStatus.OPEN)
     with pytest.raises(NotAllowed, match="merged or erased"):
         candidates.add(request, drop, hr)
+
+
+def test_an_old_login_confirms_it_is_you_before_merging(client, auth, focal, twins):
+    keep, drop = twins
+    auth.login(focal.email)
+    age_logins(focal)
+    data = {"first_id": keep.id, "second_id": drop.id, "first_version": keep.version,
+            "second_version": drop.version, "keep": keep.id}  # fmt: skip
+    response = submit_form(client, "/roster/duplicates", data, action="/roster/duplicates/merge",
+                           headers={"Referer": "http://localhost/roster/duplicates"})  # fmt: skip
+    assert response.headers["Location"] == "/account/confirm?next=/roster/duplicates"
+    assert reload(drop).status is not ExpertStatus.MERGED
