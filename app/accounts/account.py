@@ -17,13 +17,20 @@ from flask import (
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.accounts import authentication, links, login_steps, second_factor, sessions, users
+from app.accounts import (
+    authentication,
+    links,
+    login_steps,
+    pages,
+    second_factor,
+    sessions,
+    users,
+)
 from app.accounts.forms import (
     CODE_HELP,
     ChangePasswordForm,
     ConfirmIdentityForm,
     EndSessionForm,
-    EnrolForm,
     RenewCodesForm,
     SecondFactorOffForm,
     SetPasswordForm,
@@ -127,25 +134,9 @@ def confirm() -> str | Response | tuple[str, int]:
 def my_second_factor() -> str | Response:
     """See the second factor; set one up where it is optional (or was reset)."""
     user = current_user._get_current_object()
-    form = EnrolForm()
     if not user.has_second_factor:
-        if user.totp_secret is None:
-            second_factor.begin_enrolment(user)
-        if form.validate_on_submit():
-            codes = second_factor.confirm_enrolment(user, form.code.data or "")
-            if codes is not None:
-                return render_template(
-                    "accounts/recovery_codes.html", codes=codes, next=None, first=True
-                )
-            form.code.errors.append(authentication.WRONG_CODE)
-        return render_template(
-            "accounts/enrol.html",
-            form=form,
-            qr=second_factor.qr_svg(user),
-            secret=user.totp_secret,
-            required=second_factor.required_for(user),
-            action=url_for("accounts.account.my_second_factor"),
-        )
+        page, codes = pages.enrolment(user, url_for("accounts.account.my_second_factor"))
+        return page if codes is None else pages.recovery_codes(codes, None, first=True)
     return render_template(
         "accounts/second_factor.html",
         user=user,
@@ -165,8 +156,7 @@ def renew_recovery_codes() -> str | Response:
     if not sessions.confirmed_recently(user):
         flash("For new recovery codes, confirm it is you first; then do it again.", "info")
         return redirect(url_for("accounts.account.confirm", next=request.path.rsplit("/", 1)[0]))
-    codes = second_factor.renew_recovery_codes(user)
-    return render_template("accounts/recovery_codes.html", codes=codes, next=None, first=False)
+    return pages.recovery_codes(second_factor.renew_recovery_codes(user), None, first=False)
 
 
 @bp.route("/second-factor/off", methods=["POST"])

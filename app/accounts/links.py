@@ -139,6 +139,10 @@ def ask_reset(email: str) -> None:
             "password.reset_asked", subject=email, detail="no link: no such account"
         )
         return
+    if _recent_reset(user):
+        security_log.record("password.reset_asked", user=user, subject=email,
+                            detail="no link: one was emailed less than a minute ago")  # fmt: skip
+        return
     link = _new_link(user, LinkPurpose.RESET, None)
     valid_until = now_or(None) + lifetime(LinkPurpose.RESET)
     security_log.record("password.reset_asked", user=user, subject=email, detail="link emailed")
@@ -150,6 +154,25 @@ def ask_reset(email: str) -> None:
         f"civcap account. Open this link to choose a new one:\n\n{link}\n\n"
         f"The link works once, until {_when(valid_until)}. If you did not ask, ignore this "
         "email: your password stays as it is.\n",
+    )
+
+
+RESET_EVERY = timedelta(minutes=1)  # at most one reset email a minute to the same account
+
+
+def _recent_reset(user: User) -> bool:
+    since = now_or(None) - RESET_EVERY
+    return (
+        db.session.scalar(
+            sa.select(AccountLink.id)
+            .where(
+                AccountLink.user_id == user.id,
+                AccountLink.purpose == LinkPurpose.RESET,
+                AccountLink.created_at > since,
+            )
+            .limit(1)
+        )
+        is not None
     )
 
 

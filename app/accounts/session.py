@@ -12,11 +12,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.accounts import authentication, links, login_steps, second_factor, sessions
+from app.accounts import authentication, links, login_steps, pages, sessions
 from app.accounts.forms import (
     CODE_HELP,
     CodeForm,
-    EnrolForm,
     ForgotPasswordForm,
     LoginForm,
     LogoutForm,
@@ -89,26 +88,12 @@ def enrol() -> str | Response:
     if waiting is None or waiting.user.has_second_factor:
         flash(WAITED_TOO_LONG, "info")
         return redirect(url_for("accounts.session.login"))
-    user = waiting.user
-    if user.totp_secret is None:
-        second_factor.begin_enrolment(user)
-    form = EnrolForm()
-    if form.validate_on_submit():
-        codes = second_factor.confirm_enrolment(user, form.code.data or "")
-        if codes is not None:
-            login_steps.finish(waiting)
-            return render_template(
-                "accounts/recovery_codes.html", codes=codes, next=waiting.next, first=True
-            )
-        form.code.errors.append(authentication.WRONG_CODE)
-    return render_template(
-        "accounts/enrol.html",
-        form=form,
-        qr=second_factor.qr_svg(user),
-        secret=user.totp_secret,
-        required=second_factor.required_for(user),
-        action=url_for("accounts.session.enrol"),
-    )
+    page, codes = pages.enrolment(waiting.user, url_for("accounts.session.enrol"))
+    if codes is None:
+        assert page is not None
+        return page
+    login_steps.finish(waiting)  # then the codes, whose "go on" leads where the login was headed
+    return pages.recovery_codes(codes, waiting.next, first=True)
 
 
 @bp.route("/login/forgot", methods=["GET", "POST"])

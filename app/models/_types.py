@@ -1,11 +1,13 @@
-"""Column helpers shared by the models."""
+"""Column helpers shared by the models, and the append-only rule of the logs."""
 
 from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 
 def utcnow() -> datetime:
@@ -50,3 +52,23 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         length=20,
     )
+
+
+class AppendOnlyError(RuntimeError):
+    """Someone tried to change or delete a row that is written once (``AppendOnly``)."""
+
+
+class AppendOnly:
+    """A model whose rows are written once and never changed or deleted (the audit trail, the
+    security log): the session refuses to flush a change or a deletion of one, raising the
+    model's ``refusal``."""
+
+    refusal: ClassVar[type[AppendOnlyError]] = AppendOnlyError
+    refusal_message: ClassVar[str] = "this record cannot be changed or deleted"
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _refuse_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AppendOnly) and (obj in session.deleted or session.is_modified(obj)):
+            raise obj.refusal(obj.refusal_message)

@@ -4,18 +4,25 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UtcDateTime, utcnow
+from app.models._types import AppendOnly, AppendOnlyError, UtcDateTime, utcnow
 from app.models.user import User
 
 
-class AuditEvent(db.Model):
+class AuditLogIsAppendOnly(AppendOnlyError):
+    pass
+
+
+class AuditEvent(AppendOnly, db.Model):
     """One thing that happened to a record: who, what, which record, before/after, when.
 
-    Append-only: the session refuses to update or delete an event (see ``_refuse_changes``).
+    Append-only: the session refuses to update or delete an event (``AppendOnly``).
     """
+
+    refusal = AuditLogIsAppendOnly
+    refusal_message = "audit events cannot be changed or deleted"
 
     __tablename__ = "audit_events"
 
@@ -34,14 +41,3 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.Index("ix_audit_events_entity", "entity_type", "entity_id"),)
-
-
-class AuditLogIsAppendOnly(RuntimeError):
-    pass
-
-
-@sa.event.listens_for(Session, "before_flush")
-def _refuse_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise AuditLogIsAppendOnly("audit events cannot be changed or deleted")

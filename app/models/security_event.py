@@ -1,21 +1,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models._types import UtcDateTime, utcnow
+from app.models._types import AppendOnly, AppendOnlyError, UtcDateTime, utcnow
 
 
-class SecurityEvent(db.Model):
-    """One entry of the security log (``accounts.security_log``): a login, a failure, a lock, a
+class SecurityLogIsAppendOnly(AppendOnlyError):
+    pass
+
+
+class SecurityEvent(AppendOnly, db.Model):
+    """One entry of the security log (``common.security_log``): a login, a failure, a lock, a
     reset, a second-factor change, a refused id, an admin's read of personal data.
 
     Append-only: the session refuses to change or delete an entry, and on PostgreSQL a trigger
     refuses UPDATE and DELETE as well (migration 0009)."""
+
+    refusal = SecurityLogIsAppendOnly
+    refusal_message = "security log entries cannot be changed or deleted"
 
     __tablename__ = "security_events"
 
@@ -29,14 +35,3 @@ class SecurityEvent(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(320), default="")
     address: Mapped[str] = mapped_column(sa.String(64), default="")
     detail: Mapped[str] = mapped_column(sa.String(500), default="")
-
-
-class SecurityLogIsAppendOnly(RuntimeError):
-    pass
-
-
-@sa.event.listens_for(Session, "before_flush")
-def _refuse_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, SecurityEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise SecurityLogIsAppendOnly("security log entries cannot be changed or deleted")

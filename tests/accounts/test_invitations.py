@@ -207,3 +207,13 @@ def test_setting_a_password_by_link_ends_every_login_of_the_account(app, focal):
 def test_garbage_links_are_refused_plainly(app, payload):
     response = app.test_client().get("/account/set-password/" + payload)
     assert response.status_code == 400
+
+
+def test_asking_again_within_a_minute_sends_no_second_email(app, smtp, focal):
+    for _ in range(3):
+        submit_form(app.test_client(), "/login/forgot", {"email": focal.email})
+    assert len(smtp.emails()) == 1
+    details = db.session.scalars(
+        sa.select(SecurityEvent.detail).where(SecurityEvent.kind == "password.reset_asked")
+    ).all()
+    assert details.count("no link: one was emailed less than a minute ago") == 2
