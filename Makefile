@@ -11,7 +11,7 @@ PORT   ?= 5000
 CONSTRAINTS := constraints.txt
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint $(CONSTRAINTS)
 
-.PHONY: run test install install-dev migrate demo lint clean constraints
+.PHONY: run test install install-dev migrate demo lint clean constraints messages language
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,19 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check app matching tests config.py
 	$(BIN)/mypy
+
+## make messages: extract every string people read into app/translations/messages.pot and add
+## the new ones to each language's catalogue (then translate them: `make test` fails until done)
+TRANSLATIONS := app/translations
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 \
+	  --no-wrap --sort-by-file --project civcap --copyright-holder "civcap contributors" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+## make language LANGUAGE=pt: start the catalogue of a new language (see README: adding a language)
+language: install-dev
+	@test -n "$(LANGUAGE)" || { echo 'usage: make language LANGUAGE=<code, e.g. pt>'; exit 2; }
+	$(BIN)/pybabel init --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $(LANGUAGE)
 
 ## make constraints: re-resolve pyproject.toml at the newest releases, in a throwaway venv, into
 ## constraints.txt; review `git diff constraints.txt` and run `make test` before committing it

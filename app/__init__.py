@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, abort, render_template, request
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -66,6 +67,9 @@ def register_url_bounds(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from app.common import i18n
+
+    i18n.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
@@ -155,21 +159,50 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(feature)
 
 
+# The error pages in the reader's language: a title and what it means for them.
+ERROR_PAGES = {
+    400: (
+        lazy_gettext("Bad request"),
+        lazy_gettext("The request was not understood; nothing was changed."),
+    ),
+    403: (
+        lazy_gettext("Not allowed"),
+        lazy_gettext("Your role does not give access to this page."),
+    ),
+    404: (
+        lazy_gettext("Not found"),
+        lazy_gettext("Nothing is at this address, or it is not yours to see."),
+    ),
+    405: (
+        lazy_gettext("Not allowed this way"),
+        lazy_gettext("This address cannot be used this way."),
+    ),
+    413: (
+        lazy_gettext("File too large"),
+        lazy_gettext(
+            "The file is larger than %(mb)s MB, the largest civcap accepts. Nothing was saved."
+        ),
+    ),
+    500: (
+        lazy_gettext("Something went wrong"),
+        lazy_gettext("Something went wrong on our side; nothing was changed."),
+    ),
+}
+
+
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error: Any) -> tuple[str, int]:
         code = getattr(error, "code", 500)
-        return render_template("error.html", error=error, code=code), code
+        name, description = ERROR_PAGES.get(code, ERROR_PAGES[500])
+        return render_template(
+            "error.html",
+            code=code,
+            error_name=name,
+            error_description=str(description) % {"mb": app.config["MAX_UPLOAD_MB"]},
+        ), code
 
-    for code in (400, 403, 404, 405, 500):
+    for code in ERROR_PAGES:
         app.errorhandler(code)(render_error)
-
-    @app.errorhandler(413)
-    def too_large(error: Any) -> tuple[str, int]:
-        error.description = (
-            f"The file is larger than {app.config['MAX_UPLOAD_MB']} MB, the largest civcap "
-            "accepts. Nothing was saved."
-        )
-        return render_error(error)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -98,6 +98,7 @@ def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
         # A real server starts each request with a fresh ``g``; so does this.
         g.pop("_login_user", None)
         g.pop("csrf_token", None)  # Flask-WTF caches the session's token in ``g`` too
+        g.pop("_flask_babel", None)  # and Flask-Babel the page's language
 
     with app.app_context():
         yield app

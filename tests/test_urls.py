@@ -89,6 +89,7 @@ URLS = [
     ("/roster/reconfirm-stale", "POST"),
     ("/skills/suggest", "GET"),
     ("/static/<path:filename>", "GET"),
+    ("/language", "POST"),
     ("/account/confirm", "GET,POST"),
     ("/account/second-factor", "GET,POST"),
     ("/account/second-factor/off", "POST"),

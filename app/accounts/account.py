@@ -14,6 +14,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
@@ -67,7 +69,7 @@ def end_session(session_id: int) -> Response:
         refuse(current_user, "login", session_id)
     if EndSessionForm().validate_on_submit():
         sessions.end_one(row, current_user)
-        flash("That login is ended: whoever used it must log in again.", "success")
+        flash(_("That login is ended: whoever used it must log in again."), "success")
     return redirect(url_for("accounts.account.my_sessions"))
 
 
@@ -83,7 +85,14 @@ def end_other_sessions() -> Response:
             subject=current_user.email,
             detail=f"{ended} other login(s) ended by the user",
         )
-        flash(f"{ended} other login(s) ended; this one goes on.", "success")
+        flash(
+            ngettext(
+                "%(num)d other login ended; this one goes on.",
+                "%(num)d other logins ended; this one goes on.",
+                ended,
+            ),
+            "success",
+        )
     return redirect(url_for("accounts.account.my_sessions"))
 
 
@@ -102,7 +111,7 @@ def change_password() -> str | Response | tuple[str, int]:
         else:
             # Every login of the user ended with the change; this browser goes on with a new one.
             sessions.log_in(user)
-            flash("Your password is changed. Every other login of yours has ended.", "success")
+            flash(_("Your password is changed. Every other login of yours has ended."), "success")
             return redirect(url_for("accounts.account.my_sessions"))
     status = 422 if form.errors else 200
     return render_template("accounts/password.html", form=form), status
@@ -122,7 +131,7 @@ def confirm() -> str | Response | tuple[str, int]:
             request.remote_addr,
         )
         if refusal is None:
-            flash("Thank you: you can go on.", "success")
+            flash(_("Thank you: you can go on."), "success")
             return redirect(back)
         form.password.errors.append(refusal)
     status = 422 if form.errors else 200
@@ -154,7 +163,7 @@ def renew_recovery_codes() -> str | Response:
     if not user.has_second_factor or not RenewCodesForm().validate_on_submit():
         return redirect(url_for("accounts.account.my_second_factor"))
     if not sessions.confirmed_recently(user):
-        flash("For new recovery codes, confirm it is you first; then do it again.", "info")
+        flash(_("For new recovery codes, confirm it is you first; then do it again."), "info")
         return redirect(url_for("accounts.account.confirm", next=request.path.rsplit("/", 1)[0]))
     return pages.recovery_codes(second_factor.renew_recovery_codes(user), None, first=False)
 
@@ -166,14 +175,14 @@ def second_factor_off() -> Response:
     if not SecondFactorOffForm().validate_on_submit() or not user.has_second_factor:
         return redirect(url_for("accounts.account.my_second_factor"))
     if second_factor.required_for(user):
-        flash(f"A {user.role.label} must keep a second factor.", "error")
+        flash(_("A %(role)s must keep a second factor.", role=user.role.label), "error")
         return redirect(url_for("accounts.account.my_second_factor"))
     if not sessions.confirmed_recently(user):
-        flash("To turn it off, confirm it is you first; then do it again.", "info")
+        flash(_("To turn it off, confirm it is you first; then do it again."), "info")
         return redirect(url_for("accounts.account.confirm", next=request.path.rsplit("/", 1)[0]))
     second_factor.remove(user, actor=user, reason="turned off by the user")
     logout_user()
-    flash("The second factor is off, and every login of yours has ended: log in again.", "info")
+    flash(_("The second factor is off, and every login of yours has ended: log in again."), "info")
     return redirect(url_for("accounts.session.login"))
 
 
@@ -203,7 +212,7 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
         else:
             if current_user.is_authenticated:
                 logout_user()
-            flash("Your password is set.", "success")
+            flash(_("Your password is set."), "success")
             return login_steps.after_password(user, remember=False, next_url=None)
     status = 422 if form.errors else 200
     return render_template(
@@ -216,4 +225,4 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
 
 def _refused(problem: links.LinkProblem) -> tuple[str, int]:
     status = 400 if problem is links.LinkProblem.INVALID else 410
-    return render_template("accounts/link_refused.html", problem=problem), status
+    return render_template("accounts/link_refused.html", problem_text=problem.message), status

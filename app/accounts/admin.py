@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask import request as http_request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -83,7 +84,7 @@ def add_organisation() -> str | Response:
         except ValidationFailed as exc:
             attach_errors(form, exc.errors)
         else:
-            flash(f"Added {org.name}.", "success")
+            flash(_("Added %(name)s.", name=org.name), "success")
             return redirect(url_for("accounts.admin.index"))
     return _page(form, user_form)
 
@@ -110,8 +111,13 @@ def add_user() -> str | Response:
             attach_errors(form, exc.errors)
         else:
             flash(
-                f"Added {user.role.label} {user.email} and emailed the invitation: "
-                f"the link works for {current_app.config['INVITATION_DAYS']} days.",
+                _(
+                    "Added %(role)s %(email)s and emailed the invitation: the link works for "
+                    "%(days)s days.",
+                    role=user.role.label,
+                    email=user.email,
+                    days=current_app.config["INVITATION_DAYS"],
+                ),
                 "success",
             )
             return redirect(url_for("accounts.admin.index"))
@@ -136,7 +142,12 @@ def toggle_active(user_id: int) -> Response:
         except NotAllowed as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{user.email} is now {'active' if user.active else 'switched off'}.", "success")
+            flash(
+                _("%(email)s is now active.", email=user.email)
+                if user.active
+                else _("%(email)s is now switched off.", email=user.email),
+                "success",
+            )
     return redirect(url_for("accounts.admin.index"))
 
 
@@ -149,7 +160,7 @@ def lift_lock(throttle_id: int) -> Response:
     if LiftLockForm().validate_on_submit():
         what = throttle.subject
         throttling.lift(throttle, current_user)
-        flash(f"Logins for {what} are allowed again.", "success")
+        flash(_("Logins for %(what)s are allowed again.", what=what), "success")
     return redirect(url_for("accounts.admin.index"))
 
 
@@ -159,11 +170,14 @@ def resend_invitation(user_id: int) -> Response:
     user = _user(user_id)
     if ResendInvitationForm().validate_on_submit():
         if user.password_hash is not None:
-            flash(f"{user.email} has set a password already.", "info")
+            flash(_("%(email)s has set a password already.", email=user.email), "info")
         else:
             links.invite(user, current_user)
             flash(
-                f"A new invitation is on its way to {user.email}; older links stop working.",
+                _(
+                    "A new invitation is on its way to %(email)s; older links stop working.",
+                    email=user.email,
+                ),
                 "success",
             )
     return redirect(url_for("accounts.admin.index"))
@@ -176,16 +190,20 @@ def reset_second_factor(user_id: int) -> str | Response:
     user = _user(user_id)
     form = ResetSecondFactorForm()
     if not user.has_second_factor:
-        flash(f"{user.email} has no second factor to reset.", "info")
+        flash(_("%(email)s has no second factor to reset.", email=user.email), "info")
         return redirect(url_for("accounts.admin.index"))
     if form.validate_on_submit():
         second_factor.remove(user, actor=current_user, reason=form.reason.data or "")
         flash(
-            f"The second factor of {user.email} is reset and their logins are ended"
-            + (
-                "; they set it up again at their next login."
-                if second_factor.required_for(user)
-                else "."
+            _(
+                "The second factor of %(email)s is reset and their logins are ended; they set "
+                "it up again at their next login.",
+                email=user.email,
+            )
+            if second_factor.required_for(user)
+            else _(
+                "The second factor of %(email)s is reset and their logins are ended.",
+                email=user.email,
             ),
             "success",
         )
@@ -232,7 +250,7 @@ def security_events_csv() -> Response:
             [
                 e.at,
                 e.kind,
-                security_log.KINDS.get(e.kind, e.kind),
+                str(security_log.KINDS.get(e.kind, e.kind)),
                 emails.get(e.user_id or 0, ""),
                 emails.get(e.actor_id or 0, ""),
                 e.subject,

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import second_factor, sessions, throttling, users
@@ -22,8 +24,12 @@ from app.common import security_log
 from app.models import User
 from app.models._types import now_or
 
-WRONG = "Email or password is not right, or the account is off."
-WRONG_CODE = "That code is not right, or it was used already. Type the code your app shows now."
+WRONG = _l("Email or password is not right, or the account is off.")
+WRONG_CODE = _l("That code is not right, or it was used already. Type the code your app shows now.")
+
+
+def wrong() -> str:
+    return str(WRONG)
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,13 @@ def password_matches(user: User | None, password: str) -> bool:
 
 def blocked_message(until: datetime, now: datetime) -> str:
     minutes = max(1, round((until - now).total_seconds() / 60))
-    return (
+    return ngettext(
         "Too many failed logins for this account or from this address. "
-        f"Try again after {until:%H:%M} UTC (in about {minutes} minute"
-        f"{'s' if minutes != 1 else ''})."
+        "Try again after %(time)s UTC (in about %(num)d minute).",
+        "Too many failed logins for this account or from this address. "
+        "Try again after %(time)s UTC (in about %(num)d minutes).",
+        minutes,
+        time=until.strftime("%H:%M"),
     )
 
 
@@ -75,7 +84,7 @@ def attempt(email: str, password: str, address: str | None, now: datetime | None
     if not password_matches(user, password) or user is None or not user.active:
         until = throttling.record_failure(email, address, user, now)
         security_log.record("login.failed", user=user, subject=email, detail=_why(user))
-        return Attempt(None, WRONG + (" " + blocked_message(until, now) if until else ""))
+        return Attempt(None, wrong() + (" " + blocked_message(until, now) if until else ""))
     return Attempt(user)
 
 
@@ -93,7 +102,7 @@ def second_step(
         return None
     until = throttling.record_failure(user.email, address, user, now)
     security_log.record("second_factor.failed", user=user, subject=user.email)
-    return WRONG_CODE + (" " + blocked_message(until, now) if until else "")
+    return str(WRONG_CODE) + (" " + blocked_message(until, now) if until else "")
 
 
 def finish(user: User, remember: bool = False, how: str = "password") -> None:
@@ -119,9 +128,9 @@ def confirm_identity(
         until = throttling.record_failure(user.email, address, user, now)
         security_log.record("reauthentication.failed", user=user, subject=user.email)
         refusal = (
-            "The password or the code is not right."
+            gettext("The password or the code is not right.")
             if user.has_second_factor
-            else "That is not your password."
+            else gettext("That is not your password.")
         )
         return refusal + (" " + blocked_message(until, now) if until else "")
     throttling.record_success(user.email)

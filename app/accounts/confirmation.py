@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts import sessions
@@ -21,7 +22,7 @@ from app.accounts.login_steps import safe_next
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-ASK = "For this, confirm it is you first; then do it again."
+ASK = _l("For this, confirm it is you first; then do it again.")
 
 
 def _back() -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 from itsdangerous import BadData, URLSafeSerializer
 
 from app.accounts import sessions, users
@@ -177,16 +178,29 @@ def _recent_reset(user: User) -> bool:
 
 
 class LinkProblem(enum.Enum):
-    INVALID = "This link is not valid. Check that you copied all of it from the email."
-    EXPIRED = "This link has expired."
-    USED = "This link was used already."
-    REPLACED = "A newer link was sent since this one; use the latest email."
-    OFF = "This account is switched off."
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    USED = "used"
+    REPLACED = "replaced"
+    OFF = "off"
+
+    @property
+    def message(self) -> str:
+        """What the person reads, in their language."""
+        return {
+            "invalid": gettext(
+                "This link is not valid. Check that you copied all of it from the email."
+            ),
+            "expired": gettext("This link has expired."),
+            "used": gettext("This link was used already."),
+            "replaced": gettext("A newer link was sent since this one; use the latest email."),
+            "off": gettext("This account is switched off."),
+        }[self.value]
 
 
 class LinkRefused(Exception):
     def __init__(self, problem: LinkProblem):
-        super().__init__(problem.value)
+        super().__init__(problem.name.lower())
         self.problem = problem
 
 

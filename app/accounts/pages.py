@@ -21,7 +21,7 @@ def enrolment(user: User, action: str) -> tuple[str | None, list[str] | None]:
         codes = second_factor.confirm_enrolment(user, form.code.data or "")
         if codes is not None:
             return None, codes
-        form.code.errors.append(authentication.WRONG_CODE)
+        form.code.errors.append(str(authentication.WRONG_CODE))
     page = render_template(
         "accounts/enrol.html",
         form=form,

@@ -9,18 +9,21 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from app.accounts import authentication, links, login_steps, pages, sessions
+from app.accounts import authentication, links, login_steps, pages, sessions, users
 from app.accounts.forms import (
     CODE_HELP,
     CodeForm,
     ForgotPasswordForm,
+    LanguageForm,
     LoginForm,
     LogoutForm,
 )
-from app.common import security_log
+from app.common import i18n, security_log
 from app.models import Role
 from app.notifications import outbox
 
@@ -32,11 +35,11 @@ HOME_BY_ROLE = {
     Role.HR_REVIEWER: "requests.hr.index",
     Role.ADMIN: "accounts.admin.index",
 }
-FORGOT_ANSWER = (
+FORGOT_ANSWER = _l(
     "If an account has this email, a link to choose a new password is on its way to it. "
     "The link works once, for a limited time."
 )
-WAITED_TOO_LONG = "Your login waited too long for its second step: log in again."
+WAITED_TOO_LONG = _l("Your login waited too long for its second step: log in again.")
 
 
 @bp.route("/")
@@ -56,7 +59,7 @@ def login() -> str | Response:
         )
         if outcome.user is None:
             # One message for every failure, so the form does not reveal which emails exist.
-            form.password.errors.append(outcome.refusal or authentication.WRONG)
+            form.password.errors.append(outcome.refusal or authentication.wrong())
         else:
             return login_steps.after_password(
                 outcome.user, bool(form.remember.data), request.args.get("next")
@@ -111,6 +114,28 @@ def forgot_password() -> str | Response:
     return render_template("accounts/forgot.html", form=form)
 
 
+@bp.route("/language", methods=["POST"])
+def set_language() -> Response:
+    """The language switcher of every page: for this browser (a cookie), and for the person's
+    account when logged in (their pages and emails)."""
+    form = LanguageForm()
+    back = login_steps.safe_next(form.next.data) or url_for("accounts.session.home")
+    response = redirect(back)
+    if form.validate_on_submit():
+        chosen = form.language.data or i18n.DEFAULT
+        if current_user.is_authenticated:
+            users.set_language(current_user._get_current_object(), chosen)
+        response.set_cookie(
+            i18n.COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
@@ -119,5 +144,5 @@ def logout() -> Response:
         sessions.end(current_user.login_token)  # the cookies no longer log anybody in
         security_log.record("logout", user=user, subject=user.email)
         logout_user()
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
     return redirect(url_for("accounts.session.login"))

@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.accounts import sessions
 from app.accounts.passwords import password_problem
-from app.common import audit, security_log
+from app.common import audit, i18n, security_log
 from app.common.errors import FieldError, NotAllowed, ValidationFailed
 from app.common.transaction import transaction
 from app.extensions import db
@@ -137,3 +137,13 @@ def change_password(user: User, current: str, new: str) -> None:
         "and every login of the account was ended.\n\nIf you did not change it, someone else "
         "knows your password: tell your civcap administrator at once.\n",
     )
+
+
+@transaction("user")
+def set_language(user: User, language: str) -> None:
+    """The person's language for their pages and emails (one of ``i18n.LANGUAGES``)."""
+    if language not in i18n.LANGUAGES:
+        raise ValidationFailed(
+            [FieldError("language", f"{language!r} is not a language of civcap")]
+        )
+    user.language = language

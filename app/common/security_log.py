@@ -15,6 +15,8 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import has_request_context, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from app.common.queries import like_pattern
 from app.common.transaction import transaction
@@ -23,29 +25,29 @@ from app.models import SecurityEvent, User
 from app.models._types import as_utc
 
 # What each kind of entry means, in the admin's words (also the filter's choices).
-KINDS: dict[str, str] = {
-    "login.succeeded": "Logged in",
-    "login.failed": "Login failed",
-    "login.refused": "Login refused: too many failures",
-    "login.locked": "Account or address locked",
-    "lock.lifted": "Lock lifted by an admin",
-    "logout": "Logged out",
-    "sessions.ended": "Logins ended",
-    "password.changed": "Password changed",
-    "password.reset_asked": "Password reset asked",
-    "password.reset": "Password reset by link",
-    "invitation.sent": "Invitation sent",
-    "invitation.accepted": "Invitation accepted",
-    "link.refused": "Password link refused",
-    "second_factor.enrolled": "Second factor enrolled",
-    "second_factor.failed": "Second-factor code refused",
-    "second_factor.reset": "Second factor reset by an admin",
-    "recovery_code.used": "Recovery code used",
-    "recovery_codes.renewed": "Recovery codes renewed",
-    "reauthenticated": "Identity confirmed again",
-    "reauthentication.failed": "Identity confirmation failed",
-    "access.denied": "Access refused",
-    "personal_data.read": "Admin read personal data",
+KINDS: dict[str, LazyString] = {
+    "login.succeeded": _l("Logged in"),
+    "login.failed": _l("Login failed"),
+    "login.refused": _l("Login refused: too many failures"),
+    "login.locked": _l("Account or address locked"),
+    "lock.lifted": _l("Lock lifted by an admin"),
+    "logout": _l("Logged out"),
+    "sessions.ended": _l("Logins ended"),
+    "password.changed": _l("Password changed"),
+    "password.reset_asked": _l("Password reset asked"),
+    "password.reset": _l("Password reset by link"),
+    "invitation.sent": _l("Invitation sent"),
+    "invitation.accepted": _l("Invitation accepted"),
+    "link.refused": _l("Password link refused"),
+    "second_factor.enrolled": _l("Second factor enrolled"),
+    "second_factor.failed": _l("Second-factor code refused"),
+    "second_factor.reset": _l("Second factor reset by an admin"),
+    "recovery_code.used": _l("Recovery code used"),
+    "recovery_codes.renewed": _l("Recovery codes renewed"),
+    "reauthenticated": _l("Identity confirmed again"),
+    "reauthentication.failed": _l("Identity confirmation failed"),
+    "access.denied": _l("Access refused"),
+    "personal_data.read": _l("Admin read personal data"),
 }
 
 

@@ -4,6 +4,7 @@ import enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -22,10 +23,10 @@ class OrganisationKind(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "member_state": "Member state",
-            "mission": "Mission",
-            "hq_department": "HQ department",
-            "un_hr": "UN HR",
+            "member_state": gettext("Member state"),
+            "mission": gettext("Mission"),
+            "hq_department": gettext("HQ department"),
+            "un_hr": gettext("UN HR"),
         }[self.value]
 
 

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,10 +23,10 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "focal_point": "Member-state focal point",
-            "requester": "Mission requester",
-            "hr_reviewer": "HR reviewer",
-            "admin": "Administrator",
+            "focal_point": gettext("Member-state focal point"),
+            "requester": gettext("Mission requester"),
+            "hr_reviewer": gettext("HR reviewer"),
+            "admin": gettext("Administrator"),
         }[self.value]
 
     @property
@@ -58,6 +59,9 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger())
+    # The language of the person's pages and emails (``common.i18n.LANGUAGES``); None: their
+    # browser's.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 

@@ -26,10 +26,15 @@
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Completions"); // not "skills": keeps the field's label unique
     list.hidden = true;
+    // A textarea is a textbox, which has no aria-expanded: a screen reader hears how many
+    // completions are offered from this status line instead.
+    const status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
     textarea.insertAdjacentElement("afterend", list);
+    list.insertAdjacentElement("afterend", status);
     textarea.setAttribute("aria-autocomplete", "list");
     textarea.setAttribute("aria-controls", list.id);
-    textarea.setAttribute("aria-expanded", "false");
 
     let timer = null;
     let active = -1;
@@ -39,7 +44,7 @@
       list.hidden = true;
       list.replaceChildren();
       active = -1;
-      textarea.setAttribute("aria-expanded", "false");
+      status.textContent = "";
       textarea.removeAttribute("aria-activedescendant");
     }
 
@@ -86,7 +91,10 @@
         });
       if (list.children.length) {
         list.hidden = false;
-        textarea.setAttribute("aria-expanded", "true");
+        const n = list.children.length;
+        status.textContent =
+          (n === 1 ? "1 completion" : n + " completions") +
+          ": up and down arrows to choose, Enter to take one.";
       }
     }
 

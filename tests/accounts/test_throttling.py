@@ -102,7 +102,7 @@ def test_the_counts_are_shared_by_every_worker(app, database_url, focal, monkeyp
 def test_the_login_page_says_when_to_retry(client, auth, focal):
     for _ in range(4):
         page = auth.login(focal.email, "not the password").get_data(as_text=True)
-        assert authentication.WRONG in page and "Too many" not in page
+        assert authentication.wrong() in page and "Too many" not in page
     page = auth.login(focal.email, "not the password").get_data(as_text=True)
     assert "Too many failed logins" in page and "Try again after" in page
     page = auth.login(focal.email, PASSWORD).get_data(as_text=True)

@@ -100,7 +100,7 @@ def test_hr_reviewer_finds_both_through_the_filters(page: Page):
     expect(page.get_by_role("link", name="Rule of law adviser")).to_have_count(0)
 
     nav(page, "Experts")
-    page.get_by_label("Language").select_option("fr")
+    page.get_by_label("Language", exact=True).select_option("fr")
     page.get_by_label(re.compile("Minimum level|At least")).select_option("B2")
     page.get_by_role("button", name=re.compile("Filter|Search|Apply")).click()
     expect(page.get_by_role("link", name="Ama Owusu")).to_be_visible()

@@ -1,0 +1,107 @@
+"""The languages of civcap's pages and emails (Flask-Babel): English, French, Spanish, Arabic.
+
+Every string a person reads goes through the message catalogues: ``gettext``/``_`` in code,
+``lazy_gettext`` for what is defined before a request (form labels), ``{{ _("…") }}`` and
+``{% trans %}`` in templates. The catalogues are ``app/translations/<language>/LC_MESSAGES/
+messages.po``; the app compiles them into its instance folder when they are newer than the
+compiled ones (Babel's own compiler), so an install needs no build step.
+
+A page is in the person's saved language, else the one they picked on the switcher (a cookie,
+before login), else the best of the browser's ``Accept-Language``, else English.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+# The languages civcap has, each named in itself (how the switcher offers them).
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية"}
+RIGHT_TO_LEFT = frozenset({"ar"})
+DEFAULT = "en"
+COOKIE = "civcap_language"
+CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
+
+babel = Babel()
+
+
+def chosen_language() -> str:
+    """The language of this request's page (English for commands and jobs outside one)."""
+    if not has_request_context():
+        return DEFAULT
+    user = current_user
+    if getattr(user, "is_authenticated", False) and getattr(user, "language", None) in LANGUAGES:
+        return str(user.language)
+    picked = request.cookies.get(COOKIE)
+    if picked in LANGUAGES:
+        return str(picked)
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
+
+
+def language() -> str:
+    """The language of the page being made (``en`` outside a request)."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT
+
+
+def direction() -> str:
+    return "rtl" if language() in RIGHT_TO_LEFT else "ltr"
+
+
+def moment(value: datetime | None) -> str:
+    """A date and time for people, in the page's language, in UTC (said so)."""
+    if value is None:
+        return ""
+    locale = get_locale() or DEFAULT
+    when = value.astimezone(UTC)
+    pattern = str(get_datetime_format("medium", locale=locale))
+    text = pattern.replace("{1}", format_date(when, "medium", locale=locale)).replace(
+        "{0}", format_time(when, "short", tzinfo=UTC, locale=locale)
+    )
+    return f"{text} UTC"
+
+
+def day(value: date | None) -> str:
+    """A date for people, in the page's language."""
+    return "" if value is None else format_date(value, "medium", locale=get_locale() or DEFAULT)
+
+
+def compile_catalogues(source: Path, target: Path) -> None:
+    """Compile each ``<language>/LC_MESSAGES/messages.po`` under ``source`` into ``target`` when
+    the compiled file is missing or older; fuzzy translations are left out."""
+    for po in source.glob("*/LC_MESSAGES/messages.po"):
+        mo = target / po.relative_to(source).with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as file:
+            catalogue = read_po(file, locale=po.parts[-3])
+        # Written aside, then moved into place: workers starting together never read half a file.
+        handle, temporary = tempfile.mkstemp(dir=mo.parent, suffix=".mo.tmp")
+        with os.fdopen(handle, "wb") as out:
+            write_mo(out, catalogue, use_fuzzy=False)
+        os.replace(temporary, mo)
+
+
+def init_app(app: Flask) -> None:
+    compiled = Path(app.instance_path) / "translations"
+    compile_catalogues(CATALOGUES, compiled)
+    babel.init_app(
+        app,
+        default_locale=DEFAULT,
+        default_translation_directories=str(compiled),
+        locale_selector=chosen_language,
+    )
+    app.jinja_env.globals.update(
+        page_language=language, text_direction=direction, ui_languages=LANGUAGES
+    )
+    app.jinja_env.filters.update(moment=moment, day=day)

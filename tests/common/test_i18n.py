@@ -1,0 +1,60 @@
+"""Pages in the reader's language: saved preference, then the switcher's cookie, then the
+browser's Accept-Language; Arabic right to left; dates for the locale."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from app.common import i18n
+from app.extensions import db
+from app.models import User
+from tests.conftest import login, submit_form
+
+
+def page(client, path="/login", **headers):
+    return client.get(path, headers=headers).get_data(as_text=True)
+
+
+def test_the_browser_language_is_used_before_login(app, client):
+    french = page(client, **{"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8"})
+    assert '<html lang="fr" dir="ltr">' in french
+    assert "Se connecter à civcap" in french or "Connexion à civcap" in french
+    arabic = page(client, **{"Accept-Language": "ar"})
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert '<html lang="en" dir="ltr">' in page(client, **{"Accept-Language": "de, ja"})
+
+
+def test_the_switcher_sets_the_language_of_this_browser(app, client):
+    response = submit_form(
+        client, "/login", {"language": "es", "next": "/login/forgot"}, action="/language"
+    )
+    assert response.headers["Location"] == "/login/forgot"
+    assert '<html lang="es"' in page(client, "/login/forgot", **{"Accept-Language": "fr"})
+
+
+def test_a_logged_in_persons_choice_is_saved_with_their_account(app, focal):
+    client = login(app, focal.email)
+    submit_form(client, "/account/sessions", {"language": "ar", "next": "/"}, action="/language")
+    assert db.session.scalar(sa.select(User.language).where(User.id == focal.id)) == "ar"
+    other_browser = login(app, focal.email)  # no cookie there: the account's language
+    assert 'dir="rtl"' in page(other_browser, "/account/sessions", **{"Accept-Language": "en"})
+
+
+def test_an_unknown_language_or_a_foreign_next_changes_nothing(app, client):
+    response = submit_form(
+        client, "/login", {"language": "xx", "next": "https://evil.example/"}, action="/language"
+    )
+    assert response.headers["Location"] == "/"
+    assert client.get_cookie(i18n.COOKIE) is None
+
+
+def test_dates_are_written_for_the_locale(app):
+    moment = datetime(2026, 12, 2, 9, 5, tzinfo=UTC)
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert i18n.moment(moment) == "2 déc. 2026, 09:05 UTC"
+        with force_locale("en"):
+            assert i18n.moment(moment).replace("\u202f", " ") == "Dec 2, 2026, 9:05 AM UTC"
