@@ -47,7 +47,7 @@ lint: install-dev
 ## the new ones to each language's catalogue (then translate them: `make test` fails until done)
 TRANSLATIONS := app/translations
 messages: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
 	  --no-wrap --sort-by-file --project civcap --copyright-holder "civcap contributors" -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 

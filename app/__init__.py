@@ -233,6 +233,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         country_name=reference.country_name,
         language_name=reference.language_name,
+        region_name=reference.region_name,
         modality_label=lambda code: reference.MODALITIES.get(code, code),
         gender_label=lambda code: reference.GENDERS.get(code, code),
     )

@@ -22,7 +22,7 @@ from app.common.i18n import CATALOGUES, LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "app" / "templates"
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
 TRANSLATED = [code for code in LANGUAGES if code != "en"]  # English is the source
 
 # Templates whose text still waits for the catalogues (relative to app/templates).

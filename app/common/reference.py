@@ -14,6 +14,9 @@ from functools import cache
 from importlib import resources
 
 import pycountry
+from babel import Locale
+from flask import has_app_context
+from flask_babel import get_locale
 
 from matching import CEFR_LEVELS
 
@@ -76,20 +79,63 @@ def languages() -> dict[str, str]:
     return first | dict(rest)
 
 
+def _reader_locale() -> Locale | None:
+    """The page's locale when it is not English (English names come from our own data)."""
+    locale = get_locale() if has_app_context() else None
+    return locale if locale is not None and locale.language != "en" else None
+
+
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.code, c.name) for c in countries().values()), key=lambda cn: cn[1])
+    """Every country, named and sorted in the reader's language."""
+    pairs = [(c.code, country_name(c.code)) for c in countries().values()]
+    return sorted(pairs, key=lambda cn: cn[1].casefold())
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return list(languages().items())
+    """The UN languages first, then the others; named in the reader's language."""
+    return [(code, language_name(code)) for code in languages()]
 
 
 def country_name(code: str | None) -> str:
+    """A country's name in the reader's language (Babel's CLDR data), else in English."""
     if not code:
         return ""
+    locale = _reader_locale()
+    if locale is not None and code in locale.territories:
+        return str(locale.territories[code])
     country = countries().get(code)
     return country.name if country else code
 
 
 def language_name(code: str) -> str:
+    """A language's name in the reader's language (CLDR), else its English name (ISO 639)."""
+    locale = _reader_locale()
+    if locale is not None and code in locale.languages:
+        return str(locale.languages[code])
     return languages().get(code, code)
+
+
+# The UN M49 names of our data that CLDR spells otherwise, with their M49 codes.
+_M49_SPELLED_OTHERWISE = {
+    "South-eastern Asia": "035",
+    "Australia and New Zealand": "053",
+    "Micronesia": "057",
+    "America": "019",
+}
+
+
+@cache
+def _m49_codes() -> dict[str, str]:
+    english = {str(name): code for code, name in Locale("en").territories.items() if code.isdigit()}
+    return english | _M49_SPELLED_OTHERWISE
+
+
+def region_name(name: str | None) -> str:
+    """A UN M49 region or sub-region (stored by its English name) in the reader's language."""
+    if not name:
+        return ""
+    locale = _reader_locale()
+    code = _m49_codes().get(name)
+    if locale is None or code is None or code not in locale.territories:
+        return name
+    return str(locale.territories[code])

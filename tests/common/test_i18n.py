@@ -58,3 +58,21 @@ def test_dates_are_written_for_the_locale(app):
             assert i18n.moment(moment) == "2 déc. 2026, 09:05 UTC"
         with force_locale("en"):
             assert i18n.moment(moment).replace("\u202f", " ") == "Dec 2, 2026, 9:05 AM UTC"
+
+
+def test_countries_regions_and_languages_are_named_in_the_readers_language(app):
+    from app.common import reference
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert reference.country_name("CI") == "Côte d’Ivoire"
+            assert reference.region_name("Western Africa") == "Afrique occidentale"
+            assert reference.region_name("South-eastern Asia") == "Asie du Sud-Est"
+            assert reference.language_name("sw") == "swahili"
+            names = [name for _, name in reference.country_choices()]
+            assert names == sorted(names, key=str.casefold) and "Allemagne" in names
+        with force_locale("ar"):
+            assert reference.country_name("GH") == "غانا"
+        with force_locale("en"):
+            assert reference.country_name("CI") == "Côte d'Ivoire"
+            assert reference.region_name("Western Africa") == "Western Africa"
