@@ -123,6 +123,9 @@ def new_page(browser: Browser, base_url: str) -> Page:
     context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Chromium fetches the icon after the page has loaded; going on to the next page at once
+    # drops that answer halfway, which the server reports as an unclosed file.
+    page.route("**/favicon.svg", lambda route: route.abort())
     return page
 
 
