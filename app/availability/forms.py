@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, HiddenField
 from wtforms.validators import Optional, ValidationError
@@ -20,17 +21,17 @@ class AnswerForm(FlaskForm):
     """One form class behind the page's three small forms; ``answer`` says which was sent."""
 
     answer = HiddenField()
-    available_from = DateField("Available from", validators=[Optional()])
+    available_from = DateField(_l("Available from"), validators=[Optional()])
     available_until = DateField(
-        "Available until", validators=[Optional()], description="Leave empty if open-ended."
+        _l("Available until"), validators=[Optional()], description=_l("Leave empty if open-ended.")
     )
-    modalities = MultiCheckboxField("Accepted modalities", choices=choices(MODALITIES.items()))
-    leave = BooleanField("Yes, I want to leave the roster")
+    modalities = MultiCheckboxField(_l("Accepted modalities"), choices=choices(MODALITIES.items()))
+    leave = BooleanField(_l("Yes, I want to leave the roster"))
 
     def validate_leave(self, field: Field) -> None:
         # Withdrawing cannot be undone from this page: ask for a deliberate tick.
         if self.answer.data == "withdraw" and not field.data:
-            raise ValidationError("Tick this box if you want to leave the roster.")
+            raise ValidationError(_l("Tick this box if you want to leave the roster."))
 
 
 def initial(expert: Expert) -> dict[str, Any]:

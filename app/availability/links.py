@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from app.availability.staleness import is_on_roster
@@ -148,15 +149,24 @@ class LinkProblem(enum.StrEnum):
 
 
 MESSAGES = {
-    LinkProblem.EXPIRED: "This link has expired. Please ask your member state's focal point "
-    "for a new one.",
-    LinkProblem.INVALID: "This link is not valid: it may have been cut or changed. Please open "
-    "the link exactly as it is in the email.",
-    LinkProblem.USED: "This link was already used: your answer is recorded. If something has "
-    "changed since, please ask your member state's focal point for a new link.",
-    LinkProblem.REPLACED: "This link was replaced by a newer one. Please use the link in the "
-    "most recent email you received.",
-    LinkProblem.GONE: "This profile is no longer on the roster, so there is nothing to confirm.",
+    LinkProblem.EXPIRED: _l(
+        "This link has expired. Please ask your member state's focal point for a new one."
+    ),
+    LinkProblem.INVALID: _l(
+        "This link is not valid: it may have been cut or changed. Please open the link exactly "
+        "as it is in the email."
+    ),
+    LinkProblem.USED: _l(
+        "This link was already used: your answer is recorded. If something has changed since, "
+        "please ask your member state's focal point for a new link."
+    ),
+    LinkProblem.REPLACED: _l(
+        "This link was replaced by a newer one. Please use the link in the most recent email "
+        "you received."
+    ),
+    LinkProblem.GONE: _l(
+        "This profile is no longer on the roster, so there is nothing to confirm."
+    ),
 }
 
 
@@ -164,7 +174,7 @@ class LinkRefused(Exception):
     """A reconfirmation link that cannot be used; nothing was changed."""
 
     def __init__(self, problem: LinkProblem):
-        super().__init__(MESSAGES[problem])
+        super().__init__(str(MESSAGES[problem]))
         self.problem = problem
 
     @property

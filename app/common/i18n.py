@@ -57,11 +57,20 @@ def direction() -> str:
     return "rtl" if language() in RIGHT_TO_LEFT else "ltr"
 
 
+# Dates in English follow the UN's (British) usage: 15 Feb 2027, 09:05.
+_DATE_LOCALE = {"en": "en_GB"}
+
+
+def _date_locale() -> str:
+    code = language()
+    return _DATE_LOCALE.get(code, code)
+
+
 def moment(value: datetime | None) -> str:
     """A date and time for people, in the page's language, in UTC (said so)."""
     if value is None:
         return ""
-    locale = get_locale() or DEFAULT
+    locale = _date_locale()
     when = value.astimezone(UTC)
     pattern = str(get_datetime_format("medium", locale=locale))
     text = pattern.replace("{1}", format_date(when, "medium", locale=locale)).replace(
@@ -72,7 +81,7 @@ def moment(value: datetime | None) -> str:
 
 def day(value: date | None) -> str:
     """A date for people, in the page's language."""
-    return "" if value is None else format_date(value, "medium", locale=get_locale() or DEFAULT)
+    return "" if value is None else format_date(value, "medium", locale=_date_locale())
 
 
 def compile_catalogues(source: Path, target: Path) -> None:

@@ -17,20 +17,21 @@ import pycountry
 from babel import Locale
 from flask import has_app_context
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from matching import CEFR_LEVELS
 
 MODALITIES = {
-    "government_provided": "Government-provided personnel",
-    "consultant": "Consultant",
-    "staff": "Staff",
-    "un_volunteer": "UN Volunteer",
+    "government_provided": _l("Government-provided personnel"),
+    "consultant": _l("Consultant"),
+    "staff": _l("Staff"),
+    "un_volunteer": _l("UN Volunteer"),
 }
 GENDERS = {
-    "female": "Female",
-    "male": "Male",
-    "other": "Other",
-    "undisclosed": "Prefers not to say",
+    "female": _l("Female"),
+    "male": _l("Male"),
+    "other": _l("Other"),
+    "undisclosed": _l("Prefers not to say"),
 }
 # The six official UN languages come first in pickers.
 UN_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")

@@ -4,6 +4,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -18,6 +19,15 @@ class ExpertStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     # Registered twice: this record was merged into another (``merged_into_id``), kept for history.
     MERGED = "merged"
+
+    @property
+    def label(self) -> str:
+        return {
+            "active": gettext("active"),
+            "unavailable": gettext("unavailable"),
+            "withdrawn": gettext("withdrawn"),
+            "merged": gettext("merged"),
+        }[self.value]
 
 
 expert_skills = sa.Table(
