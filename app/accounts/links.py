@@ -24,7 +24,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from app.accounts import sessions, users
 from app.accounts.passwords import password_problem
 from app.accounts.second_factor import required_for
-from app.common import audit, security_log
+from app.common import audit, i18n, security_log
 from app.common.errors import FieldError, ValidationFailed
 from app.common.transaction import transaction
 from app.extensions import db
@@ -82,10 +82,6 @@ def _new_link(
     return f"{current_app.config['PUBLIC_URL']}{PATH}{token}"
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment:%d %B %Y, %H:%M} UTC"
-
-
 @transaction("invitation")
 def invite(user: User, actor: User | None, send: bool = True) -> str:
     """An invitation for a new account (no password yet): emailed to the person when ``send``;
@@ -102,17 +98,30 @@ def invite(user: User, actor: User | None, send: bool = True) -> str:
         detail="emailed" if send else "printed by civcap create-user",
     )
     if send:
-        outbox.queue(
-            "account.invitation",
-            [user.email],
-            "civcap: your account is ready, set your password",
-            f"Dear {user.full_name},\n\n"
-            f"{actor.full_name if actor else 'The civcap administrator'} made you a civcap account "
-            f"as {user.role.label} of {user.organisation.name}. Open this link to choose your "
-            f"password{' and set up your authenticator app' if required_for(user) else ''}:\n\n"
-            f"{link}\n\nThe link works once, until {_when(valid_until)}. If you did not expect "
-            "this email, you can ignore it.\n",
-        )
+        with i18n.in_language_of(user):
+            inviter = actor.full_name if actor else gettext("The civcap administrator")
+            step = (
+                gettext("Open this link to choose your password and set up your authenticator app:")
+                if required_for(user)
+                else gettext("Open this link to choose your password:")
+            )
+            outbox.queue(
+                "account.invitation",
+                [user.email],
+                gettext("civcap: your account is ready, set your password"),
+                gettext(
+                    "Dear %(name)s,\n\n%(inviter)s made you a civcap account as %(role)s of "
+                    "%(organisation)s. %(step)s\n\n%(link)s\n\nThe link works once, until "
+                    "%(until)s. If you did not expect this email, you can ignore it.\n",
+                    name=user.full_name,
+                    inviter=inviter,
+                    role=user.role.label,
+                    organisation=user.organisation.name,
+                    step=step,
+                    link=link,
+                    until=i18n.moment(valid_until),
+                ),
+            )
     return link
 
 
@@ -147,15 +156,21 @@ def ask_reset(email: str) -> None:
     link = _new_link(user, LinkPurpose.RESET, None)
     valid_until = now_or(None) + lifetime(LinkPurpose.RESET)
     security_log.record("password.reset_asked", user=user, subject=email, detail="link emailed")
-    outbox.queue(
-        "account.password_reset",
-        [user.email],
-        "civcap: choose a new password",
-        f"Dear {user.full_name},\n\nSomebody (we hope you) asked to reset the password of your "
-        f"civcap account. Open this link to choose a new one:\n\n{link}\n\n"
-        f"The link works once, until {_when(valid_until)}. If you did not ask, ignore this "
-        "email: your password stays as it is.\n",
-    )
+    with i18n.in_language_of(user):
+        outbox.queue(
+            "account.password_reset",
+            [user.email],
+            gettext("civcap: choose a new password"),
+            gettext(
+                "Dear %(name)s,\n\nSomebody (we hope you) asked to reset the password of your "
+                "civcap account. Open this link to choose a new one:\n\n%(link)s\n\nThe link "
+                "works once, until %(until)s. If you did not ask, ignore this email: your "
+                "password stays as it is.\n",
+                name=user.full_name,
+                link=link,
+                until=i18n.moment(valid_until),
+            ),
+        )
 
 
 RESET_EVERY = timedelta(minutes=1)  # at most one reset email a minute to the same account
@@ -266,12 +281,17 @@ def set_password(link: AccountLink, password: str, now: datetime | None = None) 
         actor=user,
     )
     if not invitation:
-        outbox.queue(
-            "account.password_changed",
-            [user.email],
-            "civcap: your password was changed",
-            f"Dear {user.full_name},\n\nThe password of your civcap account was reset through "
-            f"an emailed link on {_when(now)}, and every login of the account was ended.\n\n"
-            "If you did not do this, tell your civcap administrator at once.\n",
-        )
+        with i18n.in_language_of(user):
+            outbox.queue(
+                "account.password_changed",
+                [user.email],
+                gettext("civcap: your password was changed"),
+                gettext(
+                    "Dear %(name)s,\n\nThe password of your civcap account was reset through an "
+                    "emailed link on %(when)s, and every login of the account was ended.\n\n"
+                    "If you did not do this, tell your civcap administrator at once.\n",
+                    name=user.full_name,
+                    when=i18n.moment(now),
+                ),
+            )
     return user

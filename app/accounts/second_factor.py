@@ -15,14 +15,16 @@ import hashlib
 import hmac
 import io
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 import pyotp
 import segno
 import sqlalchemy as sa
+from flask_babel import gettext, ngettext
 
 from app.accounts import sessions
-from app.common import audit, security_log
+from app.common import audit, i18n, security_log
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import RecoveryCode, Role, User
@@ -125,14 +127,21 @@ def recovery_codes_left(user: User) -> int:
     )
 
 
-def _notice(user: User, what: str) -> None:
-    outbox.queue(
-        "account.second_factor_changed",
-        [user.email],
-        "civcap: the second factor of your account changed",
-        f"Dear {user.full_name},\n\n{what}\n\nIf this was not you or your civcap administrator, "
-        "tell your administrator at once: someone may have your password.\n",
-    )
+def _notice(user: User, what: Callable[[], str]) -> None:
+    """Tell ``user`` by email, in their language (``what`` is written in it)."""
+    with i18n.in_language_of(user):
+        outbox.queue(
+            "account.second_factor_changed",
+            [user.email],
+            gettext("civcap: the second factor of your account changed"),
+            gettext(
+                "Dear %(name)s,\n\n%(what)s\n\nIf this was not you or your civcap "
+                "administrator, tell your administrator at once: someone may have your "
+                "password.\n",
+                name=user.full_name,
+                what=what(),
+            ),
+        )
 
 
 @transaction("second factor")
@@ -151,8 +160,11 @@ def confirm_enrolment(user: User, code: str, now: datetime | None = None) -> lis
     audit.record("user.second_factor_enrolled", "user", user.id, actor=user)
     _notice(
         user,
-        f"An authenticator app was set up as the second factor of your civcap account on "
-        f"{now:%d %B %Y at %H:%M} UTC; your logins now ask for its code.",
+        lambda: gettext(
+            "An authenticator app was set up as the second factor of your civcap account on "
+            "%(when)s; your logins now ask for its code.",
+            when=i18n.moment(now),
+        ),
     )
     return codes
 
@@ -181,9 +193,14 @@ def check(user: User, code: str, now: datetime | None = None) -> bool:
     security_log.record("recovery_code.used", user=user, detail=f"{left} left")
     _notice(
         user,
-        f"A recovery code was used to log in to your civcap account on "
-        f"{now:%d %B %Y at %H:%M} UTC. {left} recovery code(s) are left; make new ones on "
-        "your account page.",
+        lambda: ngettext(
+            "A recovery code was used to log in to your civcap account on %(when)s. "
+            "%(num)d recovery code is left; make new ones on your account page.",
+            "A recovery code was used to log in to your civcap account on %(when)s. "
+            "%(num)d recovery codes are left; make new ones on your account page.",
+            left,
+            when=i18n.moment(now),
+        ),
     )
     return True
 
@@ -194,7 +211,10 @@ def renew_recovery_codes(user: User) -> list[str]:
     codes = new_recovery_codes(user)
     security_log.record("recovery_codes.renewed", user=user, actor=user)
     _notice(
-        user, "New recovery codes were made for your civcap account; the old ones no longer work."
+        user,
+        lambda: gettext(
+            "New recovery codes were made for your civcap account; the old ones no longer work."
+        ),
     )
     return codes
 
@@ -219,17 +239,23 @@ def remove(user: User, actor: User, reason: str) -> None:
         after={"second_factor": False},
         note=reason or None,
     )
-    if not by_admin:
-        what = "You turned off the second factor of your civcap account; its logins were ended."
-    elif required_for(user):
-        what = (
-            f"{actor.full_name} (civcap administrator) removed the second factor of your civcap "
-            "account and ended its logins: you will set up your authenticator app again at "
-            "your next login."
+
+    def what() -> str:
+        if not by_admin:
+            return gettext(
+                "You turned off the second factor of your civcap account; its logins were ended."
+            )
+        if required_for(user):
+            return gettext(
+                "%(admin)s (civcap administrator) removed the second factor of your civcap "
+                "account and ended its logins: you will set up your authenticator app again at "
+                "your next login.",
+                admin=actor.full_name,
+            )
+        return gettext(
+            "%(admin)s (civcap administrator) removed the second factor of your civcap account "
+            "and ended its logins.",
+            admin=actor.full_name,
         )
-    else:
-        what = (
-            f"{actor.full_name} (civcap administrator) removed the second factor of your civcap "
-            "account and ended its logins."
-        )
+
     _notice(user, what)

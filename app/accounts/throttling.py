@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
-from app.common import audit, security_log
+from app.common import audit, i18n, security_log
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import LoginThrottle, User
@@ -121,17 +122,24 @@ def record_failure(
     place = _count_failure(address_key(address), now)
     if account.locked and account.failures == ACCOUNT.lock_after and user is not None:
         assert account.blocked_until is not None
-        outbox.queue(
-            "account.locked",
-            [user.email],
-            "civcap: your account is locked after failed logins",
-            f"Dear {user.full_name},\n\n"
-            f"{ACCOUNT.lock_after} logins to your civcap account failed in a row, the last from "
-            f"the address {address or 'unknown'} at {now:%d %B %Y, %H:%M} UTC. The account is "
-            f"locked until {account.blocked_until:%d %B %Y, %H:%M} UTC.\n\n"
-            "If these were not your attempts, someone may be guessing your password: ask your "
-            "civcap administrator, who can also lift the lock sooner.\n",
-        )
+        with i18n.in_language_of(user):
+            outbox.queue(
+                "account.locked",
+                [user.email],
+                gettext("civcap: your account is locked after failed logins"),
+                gettext(
+                    "Dear %(name)s,\n\n%(num)d logins to your civcap account failed in a row, "
+                    "the last from the address %(address)s at %(when)s. The account is locked "
+                    "until %(until)s.\n\nIf these were not your attempts, someone may be "
+                    "guessing your password: ask your civcap administrator, who can also lift "
+                    "the lock sooner.\n",
+                    name=user.full_name,
+                    num=ACCOUNT.lock_after,
+                    address=address or gettext("unknown"),
+                    when=i18n.moment(now),
+                    until=i18n.moment(account.blocked_until),
+                ),
+            )
     for row in (account, place):
         if row.locked and row.failures == _limits(row.key).lock_after:
             security_log.record(

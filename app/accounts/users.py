@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext
 
 from app.accounts import sessions
 from app.accounts.passwords import password_problem
@@ -129,14 +130,18 @@ def change_password(user: User, current: str, new: str) -> None:
     sessions.end_all(user, "password changed")
     security_log.record("password.changed", user=user, actor=user, subject=user.email)
     audit.record("user.password_changed", "user", user.id, actor=user)
-    outbox.queue(
-        "account.password_changed",
-        [user.email],
-        "civcap: your password was changed",
-        f"Dear {user.full_name},\n\nThe password of your civcap account was changed just now, "
-        "and every login of the account was ended.\n\nIf you did not change it, someone else "
-        "knows your password: tell your civcap administrator at once.\n",
-    )
+    with i18n.in_language_of(user):
+        outbox.queue(
+            "account.password_changed",
+            [user.email],
+            gettext("civcap: your password was changed"),
+            gettext(
+                "Dear %(name)s,\n\nThe password of your civcap account was changed just now, "
+                "and every login of the account was ended.\n\nIf you did not change it, "
+                "someone else knows your password: tell your civcap administrator at once.\n",
+                name=user.full_name,
+            ),
+        )
 
 
 @transaction("user")

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, force_locale, get_locale
 from flask_login import current_user
 
 # The languages civcap has, each named in itself (how the switcher offers them).
@@ -82,6 +85,14 @@ def moment(value: datetime | None) -> str:
 def day(value: date | None) -> str:
     """A date for people, in the page's language."""
     return "" if value is None else format_date(value, "medium", locale=_date_locale())
+
+
+@contextmanager
+def in_language_of(user: Any) -> Iterator[None]:
+    """Write what ``user`` reads (an email) in their language: their saved one, else the
+    language of the page being made (an invitation's admin, say), else English."""
+    with force_locale(getattr(user, "language", None) or language()):
+        yield
 
 
 def compile_catalogues(source: Path, target: Path) -> None:

@@ -89,3 +89,29 @@ def test_the_experts_link_pages_speak_the_experts_language(app, client):
     assert arabic["This link cannot be used"].string in html
     assert arabic["Nothing was changed."].string in html
     assert "Nothing was changed" not in html
+
+
+def test_emails_go_out_in_the_recipients_language(app, focal, hr):
+    from babel.messages.pofile import read_po
+
+    from app.accounts import links, users
+    from app.models import OutboxMessage
+
+    def catalogue(language):
+        with (i18n.CATALOGUES / language / "LC_MESSAGES" / "messages.po").open("rb") as file:
+            return read_po(file, locale=language)
+
+    focal.language, hr.language = "fr", "ar"
+    db.session.commit()
+    users.change_password(focal, "correct horse battery", "a brand new passphrase here")
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        links.ask_reset(hr.email)
+    french, arabic = catalogue("fr"), catalogue("ar")
+    changed, reset = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id))
+
+    def one_line(text):  # as the outbox writes a subject
+        return " ".join(text.split())
+
+    assert changed.subject == one_line(french["civcap: your password was changed"].string)
+    assert reset.subject == one_line(arabic["civcap: choose a new password"].string)
+    assert "Dear" not in changed.body and "Dear" not in reset.body
