@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask import request as http_request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -82,13 +83,20 @@ def retry_outbox() -> Response:
     if not RetryForm().validate_on_submit():
         abort(400)
     result = mail.deliver_pending()
-    summary = f"Sent {result.sent}, failed {result.failed}, kept {result.kept}."
+    summary = _(
+        "Sent %(sent)s, failed %(failed)s, kept %(kept)s.",
+        sent=result.sent,
+        failed=result.failed,
+        kept=result.kept,
+    )
     if not result.tried:
-        flash("Nothing was waiting to be sent.", "info")
+        flash(_("Nothing was waiting to be sent."), "info")
     elif result.kept:
-        flash(f"{summary} The transport is the development outbox: messages stay here.", "info")
+        more = _("The transport is the development outbox: messages stay here.")
+        flash(f"{summary} {more}", "info")
     elif result.failed:
-        flash(f"{summary} The failed ones show their error and will be retried.", "error")
+        more = _("The failed ones show their error and will be retried.")
+        flash(f"{summary} {more}", "error")
     else:
         flash(summary, "success")
     return redirect(url_for("notifications.admin.outbox"))

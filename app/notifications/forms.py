@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
@@ -16,11 +17,11 @@ class OutboxFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(
-        "Status",
-        choices=choices(((s, s) for s in outbox.STATUSES), blank="Any status"),
+        _l("Status"),
+        choices=choices(outbox.STATUS_LABELS.items(), blank=_l("Any status")),
         default="",
     )
 
 
 class RetryForm(FlaskForm):
-    submit = SubmitField("Retry sending now")
+    submit = SubmitField(_l("Retry sending now"))

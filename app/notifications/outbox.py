@@ -25,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -146,6 +147,12 @@ def deliver_pending(limit: int = 200, after_id: int = 0) -> Delivery:
 # ---- what the admin's outbox page shows --------------------------------------------------
 
 STATUSES = ("waiting", "failed", "sent")  # OutboxMessage.status
+STATUS_LABELS = {"waiting": _l("waiting"), "failed": _l("failed"), "sent": _l("sent")}
+
+
+def status_label(status: str) -> str:
+    """A message's status in the reader's language."""
+    return str(STATUS_LABELS.get(status, status))
 
 
 def _status_is(status: str) -> sa.ColumnElement[bool]:
@@ -243,6 +250,8 @@ def init_app(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
+
+    app.jinja_env.globals["status_label"] = status_label
 
     @app.after_request
     def send_notifications(response: Any) -> Any:

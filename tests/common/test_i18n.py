@@ -115,3 +115,15 @@ def test_emails_go_out_in_the_recipients_language(app, focal, hr):
     assert changed.subject == one_line(french["civcap: your password was changed"].string)
     assert reset.subject == one_line(arabic["civcap: choose a new password"].string)
     assert "Dear" not in changed.body and "Dear" not in reset.body
+
+
+def test_the_admins_outbox_in_spanish(app, admin):
+    from babel.messages.pofile import read_po
+
+    with (i18n.CATALOGUES / "es" / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        spanish = read_po(file, locale="es")
+    admin.language = "es"
+    db.session.commit()
+    html = login(app, admin.email).get("/admin/outbox").get_data(as_text=True)
+    assert spanish["Outbox of notifications"].string in html
+    assert "Mail transport" not in html and ">waiting<" not in html
