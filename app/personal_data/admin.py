@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask import request as http_request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -31,7 +32,7 @@ class ExpertLookupForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Name, email, external id or #id")
+    q = SearchField(_l("Name, email, external id or #id"))
 
 
 def _expert(expert_id: int, read: str) -> Expert:

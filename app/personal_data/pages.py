@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from flask import current_app, flash
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -27,13 +29,15 @@ def _plain(name: str) -> str:
 class EraseForm(FlaskForm):
     """Erasing cannot be undone: the person types the expert's name and says why."""
 
-    confirm_name = StringField("Type the expert's full name to confirm")
+    confirm_name = StringField(_l("Type the expert's full name to confirm"))
     reason = TextAreaField(
-        "Why",
-        description="For example: the expert asked to be removed. Kept in the audit trail "
-        "(the expert's name and email are taken out of it).",
+        _l("Why"),
+        description=_l(
+            "For example: the expert asked to be removed. Kept in the audit trail (the "
+            "expert's name and email are taken out of it)."
+        ),
     )
-    submit = SubmitField("Erase the personal data")
+    submit = SubmitField(_l("Erase the personal data"))
 
     def __init__(self, *args: Any, expert_name: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,7 +45,9 @@ class EraseForm(FlaskForm):
 
     def validate_confirm_name(self, field: Field) -> None:
         if _plain(field.data or "") != _plain(self.expert_name):
-            raise ValidationError(f"Type the name exactly as shown: {self.expert_name}")
+            raise ValidationError(
+                _("Type the name exactly as shown: %(name)s", name=self.expert_name)
+            )
 
 
 def export_download(expert: Expert) -> Response:
@@ -70,8 +76,11 @@ def try_erase(expert: Expert, form: EraseForm) -> bool:
         attach_errors(form, exc.errors)
         return False
     flash(
-        f"The personal data of expert #{expert.id} is erased. The record stays, anonymised, "
-        "for past shortlists and figures.",
+        _(
+            "The personal data of expert #%(id)s is erased. The record stays, anonymised, for "
+            "past shortlists and figures.",
+            id=expert.id,
+        ),
         "success",
     )
     return True

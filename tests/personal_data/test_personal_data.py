@@ -380,7 +380,8 @@ def test_withdrawn_at_follows_the_status_set_through_the_roster_edit(client, cas
     db.session.expire_all()
     expert = db.session.get(Expert, expert.id)
     assert expert.status is ExpertStatus.WITHDRAWN and expert.withdrawn_at == withdrawn_at
-    assert "civcap purge</code> erases" in client.get(f"/roster/{expert.id}").get_data(as_text=True)
+    shown = client.get(f"/roster/{expert.id}").get_data(as_text=True)
+    assert "civcap purge erases the personal data after" in shown
     submit_form(client, page, expert_form(version=str(expert.version), status="active"))
     db.session.expire_all()
     expert = db.session.get(Expert, expert.id)
