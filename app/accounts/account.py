@@ -28,6 +28,7 @@ from app.accounts import (
     sessions,
     users,
 )
+from app.accounts.confirmation import ask_to_confirm
 from app.accounts.forms import (
     CODE_HELP,
     ChangePasswordForm,
@@ -163,8 +164,10 @@ def renew_recovery_codes() -> str | Response:
     if not user.has_second_factor or not RenewCodesForm().validate_on_submit():
         return redirect(url_for("accounts.account.my_second_factor"))
     if not sessions.confirmed_recently(user):
-        flash(_("For new recovery codes, confirm it is you first; then do it again."), "info")
-        return redirect(url_for("accounts.account.confirm", next=request.path.rsplit("/", 1)[0]))
+        return ask_to_confirm(
+            _("For new recovery codes, confirm it is you first; then do it again."),
+            back=url_for("accounts.account.my_second_factor"),
+        )
     return pages.recovery_codes(second_factor.renew_recovery_codes(user), None, first=False)
 
 
@@ -178,8 +181,10 @@ def second_factor_off() -> Response:
         flash(_("A %(role)s must keep a second factor.", role=user.role.label), "error")
         return redirect(url_for("accounts.account.my_second_factor"))
     if not sessions.confirmed_recently(user):
-        flash(_("To turn it off, confirm it is you first; then do it again."), "info")
-        return redirect(url_for("accounts.account.confirm", next=request.path.rsplit("/", 1)[0]))
+        return ask_to_confirm(
+            _("To turn it off, confirm it is you first; then do it again."),
+            back=url_for("accounts.account.my_second_factor"),
+        )
     second_factor.remove(user, actor=user, reason="turned off by the user")
     logout_user()
     flash(_("The second factor is off, and every login of yours has ended: log in again."), "info")

@@ -65,6 +65,11 @@ def blocked_message(until: datetime, now: datetime) -> str:
     )
 
 
+def _and_the_wait(refusal: str, until: datetime | None, now: datetime) -> str:
+    """A failure's message, and when to try again if the failure made the next one wait."""
+    return refusal + (" " + blocked_message(until, now) if until else "")
+
+
 def _why(user: User | None) -> str:
     if user is None:
         return "no account has this email"
@@ -84,7 +89,7 @@ def attempt(email: str, password: str, address: str | None, now: datetime | None
     if not password_matches(user, password) or user is None or not user.active:
         until = throttling.record_failure(email, address, user, now)
         security_log.record("login.failed", user=user, subject=email, detail=_why(user))
-        return Attempt(None, wrong() + (" " + blocked_message(until, now) if until else ""))
+        return Attempt(None, _and_the_wait(wrong(), until, now))
     return Attempt(user)
 
 
@@ -102,7 +107,7 @@ def second_step(
         return None
     until = throttling.record_failure(user.email, address, user, now)
     security_log.record("second_factor.failed", user=user, subject=user.email)
-    return str(WRONG_CODE) + (" " + blocked_message(until, now) if until else "")
+    return _and_the_wait(str(WRONG_CODE), until, now)
 
 
 def finish(user: User, remember: bool = False, how: str = "password") -> None:
@@ -132,7 +137,7 @@ def confirm_identity(
             if user.has_second_factor
             else gettext("That is not your password.")
         )
-        return refusal + (" " + blocked_message(until, now) if until else "")
+        return _and_the_wait(refusal, until, now)
     throttling.record_success(user.email)
     sessions.mark_confirmed(user, now)
     security_log.record("reauthenticated", user=user, subject=user.email)

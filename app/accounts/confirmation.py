@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from app.accounts import sessions
 from app.accounts.login_steps import safe_next
@@ -37,14 +38,20 @@ def _back() -> str:
     return "/"
 
 
+def ask_to_confirm(message: str = ASK, back: str | None = None) -> Response:
+    """Send the person to confirm who they are, then back to ``back`` (by default the page they
+    were on) to do it again."""
+    flash(message, "info")
+    return redirect(url_for("accounts.account.confirm", next=back or _back()))
+
+
 def confirmation_required(view: F) -> F:
     """Put after the role check: ``@role_required(...)`` then ``@confirmation_required``."""
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not sessions.confirmed_recently(current_user):
-            flash(ASK, "info")
-            return redirect(url_for("accounts.account.confirm", next=_back()))
+            return ask_to_confirm()
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, Organisation, OrganisationKind, Role, User
-from tests.conftest import count, submit_form
+from tests.conftest import count, csrf_token, login, submit_form
 from tests.factories import make_organisation, make_user
 
 
@@ -111,3 +111,21 @@ def test_admin_forms_need_csrf(client, admin):
     )
     assert response.status_code == 400
     assert count(Organisation) == before
+
+
+@pytest.mark.parametrize("who", ["focal", "requester", "hr"])
+def test_the_new_admin_actions_refuse_other_roles(app, request, who, focal, admin):
+    """Invitations, second-factor resets, lifting locks and the security log: admins only."""
+    client = login(app, request.getfixturevalue(who).email)
+    assert client.get(f"/admin/users/{admin.id}/second-factor").status_code == 403
+    assert client.get("/admin/security-log.csv").status_code == 403
+    token = csrf_token(client, "/account/sessions")
+    for action in (
+        f"/admin/users/{focal.id}/invitation",
+        f"/admin/users/{admin.id}/second-factor",
+        "/admin/locks/1/lift",
+    ):
+        response = client.post(action, data={"csrf_token": token, "reason": "x"})
+        assert response.status_code == 403, action
+    db.session.refresh(admin)
+    assert admin.has_second_factor

@@ -8,13 +8,12 @@ import re
 
 import pyotp
 import pytest
-import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
-from app.extensions import db
-from app.models import OrganisationKind, Role, User
+from app.models import OrganisationKind, Role
 from tests.browser import live_app_for, log_in, new_page
+from tests.conftest import totp_code
 from tests.factories import make_organisation, make_user
 from tests.smtp import Inbox, free_port
 
@@ -55,14 +54,8 @@ def link_in(inbox: Inbox, subject: str) -> str:
 
 
 def current_code(live_app, email: str) -> str:
-    """The app's code now; the account forgets the step it last accepted, since this test logs
-    in again within the same 30 seconds (a code is accepted once)."""
     with live_app.app_context():
-        secret = db.session.scalar(sa.select(User.totp_secret).where(User.email == email))
-        db.session.execute(sa.update(User).where(User.email == email).values(totp_last_step=None))
-        db.session.commit()
-    assert secret
-    return pyotp.TOTP(secret).now()
+        return totp_code(email)
 
 
 def log_out(page: Page) -> None:

@@ -6,12 +6,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from app.common import i18n
 from app.extensions import db
 from app.models import User
 from tests.conftest import login, submit_form
+
+
+def catalogue(language):
+    with (i18n.CATALOGUES / language / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        return read_po(file, locale=language)
 
 
 def page(client, path="/login", **headers):
@@ -79,10 +85,7 @@ def test_countries_regions_and_languages_are_named_in_the_readers_language(app):
 
 
 def test_the_experts_link_pages_speak_the_experts_language(app, client):
-    from babel.messages.pofile import read_po
-
-    with (i18n.CATALOGUES / "ar" / "LC_MESSAGES" / "messages.po").open("rb") as file:
-        arabic = read_po(file, locale="ar")
+    arabic = catalogue("ar")
     response = client.get("/confirm/not-a-real-token", headers={"Accept-Language": "ar"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and 'dir="rtl"' in html
@@ -92,14 +95,8 @@ def test_the_experts_link_pages_speak_the_experts_language(app, client):
 
 
 def test_emails_go_out_in_the_recipients_language(app, focal, hr):
-    from babel.messages.pofile import read_po
-
     from app.accounts import links, users
     from app.models import OutboxMessage
-
-    def catalogue(language):
-        with (i18n.CATALOGUES / language / "LC_MESSAGES" / "messages.po").open("rb") as file:
-            return read_po(file, locale=language)
 
     focal.language, hr.language = "fr", "ar"
     db.session.commit()
@@ -118,10 +115,7 @@ def test_emails_go_out_in_the_recipients_language(app, focal, hr):
 
 
 def test_the_admins_outbox_in_spanish(app, admin):
-    from babel.messages.pofile import read_po
-
-    with (i18n.CATALOGUES / "es" / "LC_MESSAGES" / "messages.po").open("rb") as file:
-        spanish = read_po(file, locale="es")
+    spanish = catalogue("es")
     admin.language = "es"
     db.session.commit()
     html = login(app, admin.email).get("/admin/outbox").get_data(as_text=True)
