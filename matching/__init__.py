@@ -17,9 +17,11 @@ from matching._matcher import SIGNALS, Filters, Matcher, Weights
 from matching._records import (
     CEFR_LEVELS,
     ExpertProfile,
+    Facts,
     LanguageFit,
     Ranking,
     RequestProfile,
+    Shortfall,
     Suggestion,
 )
 from matching._semantic import SemanticSimilarity, UniversalSentenceEncoder
@@ -33,12 +35,14 @@ __all__ = [
     "START_GRACE_DAYS",
     "Deployability",
     "ExpertProfile",
+    "Facts",
     "Filters",
     "LanguageFit",
     "Matcher",
     "Ranking",
     "RequestProfile",
     "SemanticSimilarity",
+    "Shortfall",
     "Suggestion",
     "TextSimilarity",
     "UniversalSentenceEncoder",

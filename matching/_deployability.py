@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from matching._records import ExpertProfile, LanguageFit, RequestProfile, cefr_rank
+from matching._records import ExpertProfile, LanguageFit, RequestProfile, Shortfall, cefr_rank
 
 START_GRACE_DAYS = 30
 MIN_COVER_MONTHS = 3
@@ -42,7 +42,12 @@ def required_until(request: RequestProfile) -> date:
 class Deployability:
     deployable: bool
     languages: list[LanguageFit]
-    reasons: list[str]
+    shortfalls: list[Shortfall]
+
+    @property
+    def reasons(self) -> list[str]:
+        """Each shortfall in English."""
+        return [str(s) for s in self.shortfalls]
 
 
 def deployability(expert: ExpertProfile, request: RequestProfile) -> Deployability:
@@ -51,27 +56,30 @@ def deployability(expert: ExpertProfile, request: RequestProfile) -> Deployabili
         LanguageFit(code, level, expert.languages.get(code))
         for code, level in sorted(request.languages.items())
     ]
-    reasons = [
-        f"language {fit.code}: needs {fit.required}, "
-        + (f"holds {fit.held}" if fit.held else "not held")
-        for fit in fits
-        if not fit.met
-    ]
+    shortfalls = [Shortfall("language", language=fit) for fit in fits if not fit.met]
     start_by = latest_start(request)
     if expert.available_from > start_by:
-        reasons.append(
-            f"available from {expert.available_from.isoformat()}, after "
-            f"{start_by.isoformat()} (start {request.start_date.isoformat()} + "
-            f"{START_GRACE_DAYS} days)"
+        shortfalls.append(
+            Shortfall(
+                "starts_late",
+                expert_date=expert.available_from,
+                limit=start_by,
+                start_date=request.start_date,
+                allowance=START_GRACE_DAYS,
+            )
         )
     until = required_until(request)
     if expert.available_until is not None and expert.available_until < until:
-        reasons.append(
-            f"available until {expert.available_until.isoformat()}, before "
-            f"{until.isoformat()} (start + {min(request.duration_months, MIN_COVER_MONTHS)} "
-            "months)"
+        shortfalls.append(
+            Shortfall(
+                "ends_early",
+                expert_date=expert.available_until,
+                limit=until,
+                start_date=request.start_date,
+                allowance=min(request.duration_months, MIN_COVER_MONTHS),
+            )
         )
-    return Deployability(not reasons, fits, reasons)
+    return Deployability(not shortfalls, fits, shortfalls)
 
 
 def deployable_rows(

@@ -13,6 +13,7 @@ from matching._deployability import deployability, deployable_rows
 from matching._index import RosterIndex
 from matching._records import (
     ExpertProfile,
+    Facts,
     Ranking,
     RequestProfile,
     Suggestion,
@@ -281,6 +282,18 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             expert = self.index_.profiles[row]
             verdict = deployability(expert, request)
             held = set(expert.skills)
+            facts = Facts(
+                available_from=expert.available_from,
+                available_until=expert.available_until,
+                start_date=request.start_date,
+                years_experience=expert.years_experience,
+                min_years_experience=request.min_years_experience,
+                modality=request.modality,
+                modalities=tuple(expert.modalities),
+                area=request.area,
+                areas=tuple(expert.areas),
+                shortfalls=tuple(verdict.shortfalls),
+            )
             return Suggestion(
                 expert_id=expert.expert_id,
                 rank=rank,
@@ -290,22 +303,23 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                 matched_skills=[s for s in required if s in held],
                 missing_skills=[s for s in required if s not in held],
                 languages=verdict.languages,
-                availability=_availability(expert, request),
-                seniority=_seniority(expert, request),
+                availability=_availability(facts),
+                seniority=_seniority(facts),
                 modality=(
-                    f"accepts {request.modality}"
-                    if request.modality in expert.modalities
-                    else f"does not accept {request.modality} "
-                    f"(accepts {', '.join(expert.modalities) or 'none'})"
+                    f"accepts {facts.modality}"
+                    if facts.accepts_modality
+                    else f"does not accept {facts.modality} "
+                    f"(accepts {', '.join(facts.modalities) or 'none'})"
                 ),
                 area=(
-                    f"works in {request.area}"
-                    if request.area in expert.areas
-                    else "other core areas: " + ", ".join(expert.areas)
-                    if expert.areas
+                    f"works in {facts.area}"
+                    if facts.works_in_area
+                    else "other core areas: " + ", ".join(facts.areas)
+                    if facts.areas
                     else "no core area given"
                 ),
                 reasons=verdict.reasons,
+                facts=facts,
             )
 
         return explain
@@ -324,20 +338,17 @@ def _top(score: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
     return [int(r) for r in rows[order]]
 
 
-def _availability(expert: ExpertProfile, request: RequestProfile) -> str:
-    until = expert.available_until.isoformat() if expert.available_until else "open-ended"
-    lag = (expert.available_from - request.start_date).days
+def _availability(facts: Facts) -> str:
+    until = facts.available_until.isoformat() if facts.available_until else "open-ended"
+    lag = facts.days_after_start
     when = (
-        "available by the start date" if lag <= 0 else f"available {lag} days after the start date"
+        "available by the start date" if lag == 0 else f"available {lag} days after the start date"
     )
-    return f"{when} ({expert.available_from.isoformat()} to {until})"
+    return f"{when} ({facts.available_from.isoformat()} to {until})"
 
 
-def _seniority(expert: ExpertProfile, request: RequestProfile) -> str:
-    minimum = request.min_years_experience
-    if expert.years_experience >= minimum:
-        return f"{expert.years_experience} years (minimum {minimum})"
-    return f"{expert.years_experience} years, below the minimum of {minimum}"
-
-
-__all__ = ["SIGNALS", "Filters", "Matcher", "Weights"]
+def _seniority(facts: Facts) -> str:
+    minimum = facts.min_years_experience
+    if facts.experienced_enough:
+        return f"{facts.years_experience} years (minimum {minimum})"
+    return f"{facts.years_experience} years, below the minimum of {minimum}"

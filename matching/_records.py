@@ -87,12 +87,84 @@ class LanguageFit:
         return self.held is not None and cefr_rank(self.held) >= cefr_rank(self.required)
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """One condition of the deployability rule an expert does not meet, with its figures.
+
+    ``kind`` is ``"language"`` (``language`` says what is needed and held), ``"starts_late"``
+    (available from ``expert_date``, after the latest start ``limit``: the start date plus
+    ``allowance`` days) or ``"ends_early"`` (available until ``expert_date``, before ``limit``:
+    the start date plus ``allowance`` months). The app words it in the reader's language;
+    ``str()`` gives the English the command line prints.
+    """
+
+    kind: str
+    language: LanguageFit | None = None
+    expert_date: date | None = None
+    limit: date | None = None
+    start_date: date | None = None
+    allowance: int = 0
+
+    def __str__(self) -> str:
+        if self.language is not None:
+            fit = self.language
+            held = f"holds {fit.held}" if fit.held else "not held"
+            return f"language {fit.code}: needs {fit.required}, {held}"
+        assert self.expert_date and self.limit and self.start_date
+        if self.kind == "starts_late":
+            return (
+                f"available from {self.expert_date.isoformat()}, after {self.limit.isoformat()} "
+                f"(start {self.start_date.isoformat()} + {self.allowance} days)"
+            )
+        return (
+            f"available until {self.expert_date.isoformat()}, before {self.limit.isoformat()} "
+            f"(start + {self.allowance} months)"
+        )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a suggestion's explanation rests on, as figures rather than words, so that each
+    reader gets it in their own language: the expert's availability against the start date,
+    experience against the minimum, accepted modalities, core areas, and the shortfalls."""
+
+    available_from: date
+    available_until: date | None
+    start_date: date
+    years_experience: int
+    min_years_experience: int
+    modality: str
+    modalities: tuple[str, ...]
+    area: str
+    areas: tuple[str, ...]
+    shortfalls: tuple[Shortfall, ...] = ()
+
+    @property
+    def days_after_start(self) -> int:
+        """How many days after the start date the expert becomes available (0 when by it)."""
+        return max((self.available_from - self.start_date).days, 0)
+
+    @property
+    def accepts_modality(self) -> bool:
+        return self.modality in self.modalities
+
+    @property
+    def works_in_area(self) -> bool:
+        return self.area in self.areas
+
+    @property
+    def experienced_enough(self) -> bool:
+        return self.years_experience >= self.min_years_experience
+
+
 @dataclass
 class Suggestion:
     """One ranked candidate with the reasons for its place.
 
     ``components`` holds each signal's weighted contribution to ``score`` (they add up to it);
-    ``reasons`` says in words why the expert is not deployable (empty when deployable).
+    ``reasons`` says in English why the expert is not deployable (empty when deployable), and
+    the other text fields say the rest in English; ``facts`` holds the same as figures for
+    readers of other languages.
     """
 
     expert_id: int
@@ -108,6 +180,7 @@ class Suggestion:
     modality: str = ""
     area: str = ""
     reasons: list[str] = field(default_factory=list)
+    facts: Facts | None = None
 
     def shares(self) -> dict[str, float]:
         """Each signal's share of the score, as fractions summing to 1 (0 if the score is 0)."""

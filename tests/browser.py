@@ -118,9 +118,12 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def new_page(browser: Browser, base_url: str) -> Page:
-    """A page in a context of its own: one person, one session."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
+def new_page(browser: Browser, base_url: str, locale: str = "en-GB") -> Page:
+    """A page in a context of its own: one person, one session; the browser asks for pages in
+    ``locale`` (its Accept-Language)."""
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 1366, "height": 900}, locale=locale
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     # Chromium fetches the icon after the page has loaded; going on to the next page at once

@@ -8,7 +8,7 @@ from html import unescape
 from werkzeug.test import TestResponse
 
 FIELD_BLOCK = re.compile(r'<div class="field has-error">(.*?)</div>', re.S)
-ERROR = re.compile(r'<p class="error" role="alert">(.*?)</p>', re.S)
+ERROR = re.compile(r'<p class="error" role="alert"[^>]*>(.*?)</p>', re.S)
 
 
 def page_text(response: TestResponse) -> str:
@@ -38,4 +38,4 @@ def field_error_text(html: str, name: str) -> str:
     """
     blocks = [b for b in html.split('<div class="field') if f'<label for="{name}">' in b]
     assert blocks, f"no field {name}"
-    return " ".join(re.findall(r'class="error" role="alert">([^<]*)<', blocks[0]))
+    return " ".join(re.findall(r'class="error" role="alert"[^>]*>([^<]*)<', blocks[0]))

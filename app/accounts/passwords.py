@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from zxcvbn import zxcvbn
+
+from app.accounts.password_feedback import translated
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200
@@ -27,15 +30,19 @@ def password_problem(password: str, personal: Iterable[str] = ()) -> str | None:
     ``personal`` are the person's own words (email, name): a password made of them is weak.
     """
     if len(password) < MIN_LENGTH:
-        return f"must be at least {MIN_LENGTH} characters (a few words together make a good one)"
+        return _(
+            "must be at least %(least)s characters (a few words together make a good one)",
+            least=MIN_LENGTH,
+        )
     if len(password) > MAX_LENGTH:
-        return f"must be at most {MAX_LENGTH} characters"
+        return _("must be at most %(most)s characters", most=MAX_LENGTH)
     texts = [text.strip().lower() for text in personal if text.strip()]
     words = [w for text in texts for w in text.replace("@", " ").replace(".", " ").split()]
     estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=[*texts, *words, "civcap"])
     if estimate["score"] >= MIN_SCORE:
         return None
     feedback = estimate["feedback"]
-    why = (feedback.get("warning") or "it is too easy to guess").rstrip(".")
-    tips = " ".join(feedback.get("suggestions") or [])
-    return f"is too easy to guess: {why}." + (f" {tips}" if tips else "")
+    warning = feedback.get("warning")
+    why = translated(warning) if warning else _("It is too easy to guess.")
+    tips = " ".join(translated(tip) for tip in feedback.get("suggestions") or [])
+    return _("is too easy to guess: %(why)s", why=why) + (f" {tips}" if tips else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext
+from flask_babel import gettext as _
 
 from app.accounts import sessions
 from app.accounts.passwords import password_problem
@@ -51,9 +52,11 @@ def create_user(
         errors.append(FieldError("email", str(exc)))
     else:
         if by_email(email) is not None:
-            errors.append(FieldError("email", f"a user with email {email} already exists"))
+            errors.append(
+                FieldError("email", _("a user with email %(email)s already exists", email=email))
+            )
     if not full_name.strip():
-        errors.append(FieldError("full_name", "is required"))
+        errors.append(FieldError("full_name", _("is required")))
     problem = None if password is None else password_problem(password, personal=(email, full_name))
     if problem:
         errors.append(FieldError("password", problem))
@@ -62,8 +65,14 @@ def create_user(
         errors.append(
             FieldError(
                 "organisation",
-                f"a {role.label} must belong to an organisation of kind {allowed}; "
-                f"{organisation.name} is {organisation.kind.value}",
+                _(
+                    "a %(role)s must belong to an organisation of kind %(allowed)s; "
+                    "%(organisation)s is %(kind)s",
+                    role=role.label,
+                    allowed=allowed,
+                    organisation=organisation.name,
+                    kind=organisation.kind.value,
+                ),
             )
         )
     if errors:
@@ -118,12 +127,12 @@ def change_password(user: User, current: str, new: str) -> None:
     password rules. Every login of theirs ends, and they are told by email."""
     errors = []
     if not user.check_password(current):
-        errors.append(FieldError("current_password", "is not your current password"))
+        errors.append(FieldError("current_password", _("is not your current password")))
     problem = password_problem(new, personal=(user.email, user.full_name))
     if problem:
         errors.append(FieldError("new_password", problem))
     elif new == current:
-        errors.append(FieldError("new_password", "is your current password; choose another"))
+        errors.append(FieldError("new_password", _("is your current password; choose another")))
     if errors:
         raise ValidationFailed(errors)
     user.set_password(new)
@@ -149,6 +158,6 @@ def set_language(user: User, language: str) -> None:
     """The person's language for their pages and emails (one of ``i18n.LANGUAGES``)."""
     if language not in i18n.LANGUAGES:
         raise ValidationFailed(
-            [FieldError("language", f"{language!r} is not a language of civcap")]
+            [FieldError("language", _("%(code)s is not a language of civcap", code=repr(language)))]
         )
     user.language = language

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -20,6 +23,12 @@ from app.models import Expert, Role
 bp = Blueprint("focal_point", __name__, url_prefix="/roster")
 
 NAMES_SHOWN = 10
+
+# Why an expert was not asked (``links.send_reconfirmation``), in the reader's language.
+SKIPPED_BECAUSE = {
+    "no longer on the roster": _l("no longer on the roster"),
+    "no email address": _l("no email address"),
+}
 
 
 @bp.app_template_global()
@@ -59,7 +68,7 @@ def reconfirm_stale() -> Response:
     if experts:
         _send(experts)
     else:
-        flash("No profile is stale: there is nobody to ask.", "info")
+        flash(_("No profile is stale: there is nobody to ask."), "info")
     return redirect(url_for("roster.focal_point.index"))
 
 
@@ -71,24 +80,35 @@ def _send(experts: list[Expert]) -> None:
         return
     if result.sent:
         flash(
-            f"Reconfirmation request sent to {_count(len(result.sent))}: "
-            f"{_names(e.full_name for e in result.sent)}.",
+            ngettext(
+                "Reconfirmation request sent to %(num)d expert: %(names)s.",
+                "Reconfirmation request sent to %(num)d experts: %(names)s.",
+                len(result.sent),
+                names=_names(e.full_name for e in result.sent),
+            ),
             "success",
         )
     if result.skipped:
         flash(
-            f"Not sent to {_count(len(result.skipped))}: "
-            f"{_names(f'{e.full_name} ({why})' for e, why in result.skipped)}.",
+            ngettext(
+                "Not sent to %(num)d expert: %(names)s.",
+                "Not sent to %(num)d experts: %(names)s.",
+                len(result.skipped),
+                names=_names(f"{e.full_name} ({_reason(why)})" for e, why in result.skipped),
+            ),
             "warning",
         )
 
 
-def _count(n: int) -> str:
-    return f"{n} expert" if n == 1 else f"{n} experts"
+def _reason(why: str) -> str:
+    label = SKIPPED_BECAUSE.get(why)
+    return str(label) if label is not None else why
 
 
 def _names(names: Iterable[str]) -> str:
     listed = list(names)
     shown = ", ".join(listed[:NAMES_SHOWN])
     more = len(listed) - NAMES_SHOWN
-    return f"{shown} and {more} more" if more > 0 else shown
+    if more <= 0:
+        return shown
+    return ngettext("%(names)s and %(num)d more", "%(names)s and %(num)d more", more, names=shown)

@@ -15,11 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from app.availability.staleness import is_on_roster
-from app.common import audit
+from app.common import audit, i18n
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import Expert, User
@@ -65,16 +66,26 @@ def first_name(expert: Expert) -> str:
 
 
 def _body(expert: Expert, link: str, valid_until: datetime) -> str:
-    return (
-        f"Dear {first_name(expert)},\n\n"
-        f"{expert.organisation.name} keeps you on the UN civilian capacity roster (civcap) and "
-        "asks whether your availability is still current.\n\n"
+    return gettext(
+        "Dear %(name)s,\n\n"
+        "%(organisation)s keeps you on the UN civilian capacity roster (civcap) and asks whether "
+        "your availability is still current.\n\n"
         "Open this link to confirm your availability as it is, to change your availability "
         "dates or the ways you accept to be deployed, or to withdraw from the roster:\n\n"
-        f"{link}\n\n"
-        f"The link works once, until {valid_until:%d %B %Y, %H:%M} UTC; you need no account.\n"
-        "If you did not expect this message, you can ignore it.\n"
+        "%(link)s\n\n"
+        "The link works once, until %(until)s; you need no account.\n"
+        "If you did not expect this message, you can ignore it.\n",
+        name=first_name(expert),
+        organisation=expert.organisation.name,
+        link=link,
+        until=i18n.moment(valid_until),
     )
+
+
+def language_for(expert: Expert, sender: User) -> str:
+    """The language of the expert's email: the one of civcap's they hold best."""
+    levels = {held.code: held.level for held in expert.languages}
+    return i18n.best_held_language(levels, sender=i18n.language_of(sender))
 
 
 @transaction("expert")
@@ -96,12 +107,13 @@ def send_reconfirmation(experts: Iterable[Expert], actor: User) -> Sending:
             continue
         expert.reconfirmation_sent_at = now
         link = link_for(expert)
-        outbox.queue(
-            "expert.reconfirmation",
-            [expert.email],
-            "Is your availability for UN civilian deployments still current?",
-            _body(expert, link, valid_until),
-        )
+        with force_locale(language_for(expert, actor)):
+            outbox.queue(
+                "expert.reconfirmation",
+                [expert.email],
+                gettext("Is your availability for UN civilian deployments still current?"),
+                _body(expert, link, valid_until),
+            )
         audit.record(
             "expert.reconfirmation_sent",
             "expert",

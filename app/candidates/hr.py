@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
@@ -26,11 +28,13 @@ from app.models import Candidate, CandidateState, DismissReason, Role
 
 bp = Blueprint("hr", __name__, url_prefix="/review")
 
-DISMISS_REASONS = [(r.value, r.value.replace("_", " ")) for r in DismissReason]
-CSV_COLUMNS = [
-    "candidate id", "expert name", "nominating member state", "nationality", "state", "score",
-    "dismiss reason", "recommended by", "selected by",
-]  # fmt: skip
+
+def csv_columns() -> list[str]:
+    """The shortlist export's header, in the reader's language (English outside a request)."""
+    return [
+        _("candidate id"), _("expert name"), _("nominating member state"), _("nationality"),
+        _("state"), _("score"), _("dismiss reason"), _("recommended by"), _("selected by"),
+    ]  # fmt: skip
 
 
 class AddCandidateForm(FlaskForm):
@@ -45,8 +49,12 @@ class MoveForm(FlaskForm):
 
     to = HiddenField()
     version = HiddenField()
-    reason = SelectField("Reason", choices=choices(DISMISS_REASONS, blank="—"), default="")
-    note = TextAreaField("Note")
+    reason = SelectField(_l("Reason"), choices=[], default="")
+    note = TextAreaField(_l("Note"))
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.reason.choices = choices(((r.value, r.label) for r in DismissReason), blank="—")
 
 
 def _number(text: str | None, kind: type[int] | type[float]) -> Any:
@@ -77,7 +85,14 @@ def add_candidate(request_id: int) -> Response:
     except NotAllowed as exc:
         flash(str(exc), "error")
     else:
-        flash(f"{expert.full_name} is now a candidate (suggested).", "success")
+        flash(
+            _(
+                "%(name)s is now a candidate (%(state)s).",
+                name=expert.full_name,
+                state=CandidateState.SUGGESTED.label,
+            ),
+            "success",
+        )
     return redirect(url_for("candidates.hr.shortlist", request_id=request_id))
 
 
@@ -94,6 +109,8 @@ def shortlist(request_id: int) -> str:
         moves={c.id: candidate_service.allowed_moves(c, current_user) for c in candidates},
         form=MoveForm(),
         selections=candidate_service.selections(expertise_request),
+        state_label=CandidateState.label_of,
+        reason_label=DismissReason.label_of,
     )
 
 
@@ -122,11 +139,19 @@ def move_candidate(candidate_id: int) -> Response:
         )  # fmt: skip
     except ValidationFailed as exc:
         for error in exc.errors:
-            flash(f"{name} was not moved to {to.label}: {error.message}.", "error")
+            flash(
+                _(
+                    "%(name)s was not moved to %(state)s: %(error)s.",
+                    name=name,
+                    state=to.label,
+                    error=error.message,
+                ),
+                "error",
+            )
     except (NotAllowed, Conflict) as exc:
         flash(str(exc), "error")
     else:
-        flash(f"{name} is now {to.label}.", "success")
+        flash(_("%(name)s is now %(state)s.", name=name, state=to.label), "success")
     return redirect(url_for("candidates.hr.shortlist", request_id=candidate.request_id))
 
 
@@ -143,4 +168,4 @@ def shortlist_csv(request_id: int) -> Response:
         )
         for c in candidate_queries.for_request(expertise_request)
     )  # fmt: skip
-    return csv_response(f"shortlist-request-{expertise_request.id}", CSV_COLUMNS, rows)
+    return csv_response(f"shortlist-request-{expertise_request.id}", csv_columns(), rows)

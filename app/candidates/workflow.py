@@ -13,6 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 
 from app.common import audit
 from app.common.errors import (
@@ -67,28 +70,42 @@ def allowed_moves(candidate: Candidate, user: User) -> list[CandidateState]:
     return [to for to in TRANSITIONS if _refusal(candidate, to, user) is None]
 
 
+def _either(items: list[str]) -> str:
+    """``items`` as alternatives, as the reader's language lists them ("a, b or c")."""
+    return format_list(items, style="or", locale=get_locale() or "en")
+
+
 def _refusal(candidate: Candidate, to: CandidateState, actor: User) -> str | None:
     sources, role = TRANSITIONS[to]
     request = candidate.request
     if request.status is RequestStatus.FILLED and to not in AFTER_FILLED:
-        return (
-            f"All {request.positions} position(s) of this request are already filled; "
-            "only the selected experts' deployment goes on."
+        return ngettext(
+            "This request's %(num)d position is already filled; only the selected expert's "
+            "deployment goes on.",
+            "All %(num)d positions of this request are already filled; only the selected "
+            "experts' deployment goes on.",
+            request.positions,
         )
     if request.status not in ACTIVE_REQUEST | {RequestStatus.FILLED}:
-        return f"This request is {request.status.label}; its shortlist is kept as it is."
+        return _(
+            "This request is %(status)s; its shortlist is kept as it is.",
+            status=request.status.label,
+        )
     if candidate.state not in sources:
-        allowed = ", ".join(sorted(s.label for s in sources))
-        return (
-            f"A candidate who is {candidate.state.label} cannot be moved to {to.label} "
-            f"(only from: {allowed})."
+        return _(
+            "A candidate who is %(state)s cannot be moved to %(to)s (only from: %(allowed)s).",
+            state=candidate.state.label,
+            to=to.label,
+            allowed=_either(sorted(s.label for s in sources)),
         )
     if actor.role is not role:
-        return f"Only a {role.label} can move a candidate to {to.label}."
+        return _(
+            "Only a %(role)s can move a candidate to %(state)s.", role=role.label, state=to.label
+        )
     if role is Role.FOCAL_POINT and candidate.expert.organisation_id != actor.organisation_id:
-        return "Only the nominating member state's focal point answers a release consultation."
+        return _("Only the nominating member state's focal point answers a release consultation.")
     if to is S.SELECTED and candidate.recommended_by_id == actor.id:
-        return (
+        return _(
             "Four eyes: the recommendation must be approved by a different HR reviewer "
             "than the one who made it."
         )
@@ -122,15 +139,23 @@ def put_forward(
     if nominated and (
         actor.role is not Role.FOCAL_POINT or expert.organisation_id != actor.organisation_id
     ):
-        raise NotAllowed("A member state nominates only its own experts.")
+        raise NotAllowed(_("A member state nominates only its own experts."))
     if not nominated and actor.role is not Role.HR_REVIEWER:
-        raise NotAllowed("Only HR adds suggested candidates.")
+        raise NotAllowed(_("Only HR adds suggested candidates."))
     if request.status not in ACTIVE_REQUEST:
-        raise NotAllowed(f"This request is {request.status.label}; no candidates can be added.")
+        raise NotAllowed(
+            _(
+                "This request is %(status)s; no candidates can be added.",
+                status=request.status.label,
+            )
+        )
     if expert.merged_into_id is not None or expert.erased_at is not None:
         raise NotAllowed(
-            f"{expert.full_name} is no longer on the roster as such (merged or erased); "
-            "put forward the record that remains."
+            _(
+                "%(name)s is no longer on the roster as such (merged or erased); "
+                "put forward the record that remains.",
+                name=expert.full_name,
+            )
         )
     existing = db.session.scalar(
         sa.select(Candidate).where(
@@ -138,7 +163,13 @@ def put_forward(
         )
     )
     if existing is not None:
-        raise NotAllowed(f"{expert.full_name} is already a candidate ({existing.state.label}).")
+        raise NotAllowed(
+            _(
+                "%(name)s is already a candidate (%(state)s).",
+                name=expert.full_name,
+                state=existing.state.label,
+            )
+        )
     candidate = Candidate(
         request=request,
         expert=expert,
@@ -169,8 +200,11 @@ def move(
     """Move a candidate to ``to``; refused with NotAllowed, ValidationFailed or Conflict."""
     if expected_version is not None and expected_version != candidate.version:
         raise Conflict(
-            f"Someone else changed this candidate meanwhile: it is now {candidate.state.label}. "
-            "Nothing of yours was saved."
+            _(
+                "Someone else changed this candidate meanwhile: it is now %(state)s. "
+                "Nothing of yours was saved.",
+                state=candidate.state.label,
+            )
         )
     refusal = _refusal(candidate, to, actor)
     if refusal:
@@ -217,14 +251,16 @@ def _start_selection(request: ExpertiseRequest, actor: User) -> None:
 def _check_reason(to: CandidateState, reason: str | None, note: str | None) -> list[FieldError]:
     if to is S.DISMISSED:
         if reason not in {r.value for r in DismissReason}:
-            codes = ", ".join(r.value for r in DismissReason)
-            return [FieldError("reason", f"choose why the candidate is dismissed ({codes})")]
+            reasons = _either([r.label for r in DismissReason])
+            message = _("choose why the candidate is dismissed (%(reasons)s)", reasons=reasons)
+            return [FieldError("reason", message)]
         if reason == DismissReason.OTHER and not (note or "").strip():
-            return [FieldError("note", "say why, when the reason is 'other'")]
+            return [FieldError("note", _("say why, when the reason is 'other'"))]
     if to is S.NOT_RELEASED and not (reason or "").strip():
-        return [FieldError("reason", "say why the expert cannot be released")]
+        return [FieldError("reason", _("say why the expert cannot be released"))]
     if to is S.COMPLETED and not (note or "").strip():
-        return [FieldError("note", "a performance note is required to complete a deployment")]
+        message = _("a performance note is required to complete a deployment")
+        return [FieldError("note", message)]
     return []
 
 
@@ -245,7 +281,13 @@ def selections(request: ExpertiseRequest) -> int:
 def _check_positions(candidate: Candidate) -> None:
     request = candidate.request
     if selections(request) >= request.positions:
-        raise NotAllowed(f"All {request.positions} position(s) of this request are already filled.")
+        raise NotAllowed(
+            ngettext(
+                "This request's %(num)d position is already filled.",
+                "All %(num)d positions of this request are already filled.",
+                request.positions,
+            )
+        )
 
 
 def _fill_when_complete(request: ExpertiseRequest, actor: User) -> None:

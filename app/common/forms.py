@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, SelectChoice, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -39,18 +41,23 @@ class MultiCheckboxField(SelectMultipleField):
 class LanguageLevelForm(Form):
     """One row of a language picker: a language and a CEFR level. An empty row is ignored."""
 
-    code = SelectField("Language", choices=choices(language_choices(), blank="—"), default="")
+    # Choices given as functions are built for each form, in the reader's language.
+    code = SelectField(
+        _l("Language"), choices=lambda: choices(language_choices(), blank="—"), default=""
+    )
     level = SelectField(
-        "Level", choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="—"), default=""
+        _l("Level"),
+        choices=lambda: choices(((lv, lv) for lv in CEFR_LEVELS), blank="—"),
+        default="",
     )
 
     def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
         ok = super().validate(extra_validators)
         if self.code.data and not self.level.data:
-            self.level.errors = [*self.level.errors, "Choose the CEFR level for this language."]
+            self.level.errors = [*self.level.errors, _("Choose the CEFR level for this language.")]
             return False
         if self.level.data and not self.code.data:
-            self.code.errors = [*self.code.errors, "Choose the language for this level."]
+            self.code.errors = [*self.code.errors, _("Choose the language for this level.")]
             return False
         return ok
 
@@ -103,7 +110,7 @@ def attach_errors(form: FlaskForm, errors: Iterable[FieldError]) -> None:
 
 
 def area_choices(blank: str | None = None) -> list:  # type: ignore[type-arg]
-    return choices(((a.code, a.name) for a in core_areas()), blank=blank)
+    return choices(((a.code, a.label) for a in core_areas()), blank=blank)
 
 
 def filter_values(form: FlaskForm) -> dict[str, object]:
@@ -117,5 +124,9 @@ def filter_text(values: dict[str, object], name: str) -> str:
     return str(values.get(name) or "").strip()
 
 
-def language_filter(label: str = "Language") -> SelectField:
-    return SelectField(label, choices=choices(language_choices(), blank="Any language"), default="")
+def language_filter(label: str | None = None) -> SelectField:
+    return SelectField(
+        label or _l("Language"),
+        choices=lambda: choices(language_choices(), blank=_("Any language")),
+        default="",
+    )

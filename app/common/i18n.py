@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +26,8 @@ from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale
 from flask_login import current_user
+
+from matching import CEFR_LEVELS
 
 # The languages civcap has, each named in itself (how the switcher offers them).
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية"}
@@ -91,8 +93,26 @@ def day(value: date | None) -> str:
 def in_language_of(user: Any) -> Iterator[None]:
     """Write what ``user`` reads (an email) in their language: their saved one, else the
     language of the page being made (an invitation's admin, say), else English."""
-    with force_locale(getattr(user, "language", None) or language()):
+    with force_locale(language_of(user)):
         yield
+
+
+def language_of(user: Any) -> str:
+    """The language ``user`` reads civcap in (see ``in_language_of``)."""
+    saved = getattr(user, "language", None)
+    return str(saved) if saved in LANGUAGES else language()
+
+
+def best_held_language(levels: Mapping[str, str], sender: str | None = None) -> str:
+    """The language to write to someone without an account (an expert) in: of civcap's
+    languages, the one they hold at the highest CEFR level; on a tie, the sender's if it is
+    one of them, else the first in ``LANGUAGES``; English when they hold none of them."""
+    held = {code: CEFR_LEVELS.index(level) for code, level in levels.items() if code in LANGUAGES}
+    if not held:
+        return DEFAULT
+    best = max(held.values())
+    tied = [code for code in LANGUAGES if held.get(code) == best]
+    return sender if sender in tied else tied[0]
 
 
 def compile_catalogues(source: Path, target: Path) -> None:

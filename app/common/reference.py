@@ -93,8 +93,13 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The UN languages first, then the others; named in the reader's language."""
-    return [(code, language_name(code)) for code in languages()]
+    """The UN languages first, then the others; named in the reader's language, capitalised as
+    menus are (CLDR's names are lower case in French and Spanish)."""
+    return [(code, _capitalised(language_name(code))) for code in languages()]
+
+
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
 
 
 def country_name(code: str | None) -> str:

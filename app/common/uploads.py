@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import IO
 
 from flask import current_app
+from flask_babel import gettext as _
 
 # Old Word (.doc) and Excel (.xls) files, and password-protected Office files of any kind.
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -24,5 +25,7 @@ def read_limited(stream: IO[bytes]) -> bytes:
     megabytes = max_upload_mb()
     content = stream.read(megabytes * 1024 * 1024 + 1)
     if len(content) > megabytes * 1024 * 1024:
-        raise UploadRefused(f"The file is larger than {megabytes} MB, the largest civcap accepts.")
+        raise UploadRefused(
+            _("The file is larger than %(mb)s MB, the largest civcap accepts.", mb=megabytes)
+        )
     return content

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from app.common.errors import FieldError
 from app.common.reference import CEFR_LEVELS, MODALITIES, countries, languages
@@ -21,7 +22,7 @@ class Checker:
 
     def required_text(self, field: str, value: str, max_length: int) -> None:
         if not value.strip():
-            self.fail(field, "is required")
+            self.fail(field, _("is required"))
         else:
             self.optional_text(field, value, max_length)
 
@@ -29,20 +30,37 @@ class Checker:
         if not value:
             return
         if len(value) > max_length:
-            self.fail(field, f"is too long ({len(value)} characters, at most {max_length})")
+            self.fail(
+                field,
+                _(
+                    "is too long (%(length)s characters, at most %(most)s)",
+                    length=len(value),
+                    most=max_length,
+                ),
+            )
         elif "\x00" in value:  # PostgreSQL text cannot hold it; it is never meant
-            self.fail(field, "contains a NUL character (\\x00); remove it")
+            self.fail(field, _("contains a NUL character (\\x00); remove it"))
 
     def whole_number(self, field: str, value: int, low: int, high: int) -> None:
         if not low <= value <= high:
-            self.fail(field, f"must be between {low} and {high} (got {value})")
+            self.fail(
+                field,
+                _(
+                    "must be between %(low)s and %(high)s (got %(value)s)",
+                    low=low,
+                    high=high,
+                    value=value,
+                ),
+            )
 
     def country(self, field: str, code: str | None, required: bool = True) -> None:
         if not code:
             if required:
-                self.fail(field, "is required")
+                self.fail(field, _("is required"))
         elif code not in countries():
-            self.fail(field, f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+            self.fail(
+                field, _("%(code)s is not an ISO 3166-1 alpha-2 country code", code=repr(code))
+            )
 
     def email(self, field: str, value: str | None) -> None:
         if not value:
@@ -50,23 +68,40 @@ class Checker:
         try:
             validate_email(value, check_deliverability=False)
         except EmailNotValidError as exc:
-            self.fail(field, f"{value!r} is not a valid email address ({exc})")
+            self.fail(
+                field,
+                _("%(value)s is not a valid email address (%(why)s)", value=repr(value), why=exc),
+            )
 
     def languages(self, field: str, pairs: Iterable[tuple[str, str]], level_name: str) -> None:
         seen: set[str] = set()
         for i, (code, level) in enumerate(pairs):
             where = f"{field}[{i}]"
             if code not in languages():
-                self.fail(f"{where}.code", f"{code!r} is not an ISO 639-1 language code")
+                self.fail(
+                    f"{where}.code",
+                    _("%(code)s is not an ISO 639-1 language code", code=repr(code)),
+                )
             elif code in seen:
-                self.fail(f"{where}.code", f"{code!r} is listed twice")
+                self.fail(f"{where}.code", _("%(code)s is listed twice", code=repr(code)))
             seen.add(code)
             if level not in CEFR_LEVELS:
                 self.fail(
                     f"{where}.{level_name}",
-                    f"{level!r} is not a CEFR level ({', '.join(CEFR_LEVELS)})",
+                    _(
+                        "%(level)s is not a CEFR level (%(levels)s)",
+                        level=repr(level),
+                        levels=", ".join(CEFR_LEVELS),
+                    ),
                 )
 
     def modality(self, field: str, value: str) -> None:
         if value not in MODALITIES:
-            self.fail(field, f"{value!r} is not one of {', '.join(MODALITIES)}")
+            self.fail(
+                field,
+                _(
+                    "%(value)s is not one of %(codes)s",
+                    value=repr(value),
+                    codes=", ".join(MODALITIES),
+                ),
+            )

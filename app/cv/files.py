@@ -22,6 +22,7 @@ from typing import IO, Any
 import docx
 from docx.table import Table
 from flask import current_app
+from flask_babel import gettext as _
 from lxml import etree
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
@@ -45,8 +46,6 @@ MAX_PAGES = 300  # a CV longer than this gives its first pages' text
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|docx)$")
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]+')
 
-NOT_A_CV = "The file is not a PDF or a Word (.docx) document."
-
 
 class CvRefused(UploadRefused):
     """The file is not a CV civcap can read; nothing was stored and nothing changed."""
@@ -63,7 +62,7 @@ class CvText:
 def content_type(content: bytes) -> str:
     """PDF or DOCX, by what the bytes are; anything else is refused."""
     if not content:
-        raise CvRefused("The file is empty.")
+        raise CvRefused(_("The file is empty."))
     if content.startswith(b"%PDF-"):
         return PDF
     if content.startswith(b"PK\x03\x04"):
@@ -71,10 +70,17 @@ def content_type(content: bytes) -> str:
         return DOCX
     if content.startswith(OLE2_SIGNATURE):
         raise CvRefused(
-            "The file is an old Word (.doc) document or a password-protected Office file. "
-            "Save it as an unprotected .docx or PDF and upload it again."
+            _(
+                "The file is an old Word (.doc) document or a password-protected Office file. "
+                "Save it as an unprotected .docx or PDF and upload it again."
+            )
         )
-    raise CvRefused(NOT_A_CV + " Save the CV as PDF or .docx and upload it again.")
+    raise CvRefused(
+        _(
+            "The file is not a PDF or a Word (.docx) document. "
+            "Save the CV as PDF or .docx and upload it again."
+        )
+    )
 
 
 def _check_docx_package(content: bytes) -> None:
@@ -83,20 +89,38 @@ def _check_docx_package(content: bytes) -> None:
         with archive:
             members = archive.infolist()
             if len(members) > MAX_PARTS:
-                raise CvRefused(f"The Word document has too many parts (more than {MAX_PARTS}).")
+                raise CvRefused(
+                    _(
+                        "The Word document has too many parts (more than %(max)s).",
+                        max=MAX_PARTS,
+                    )
+                )
             if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
                 raise CvRefused(
-                    "The Word document would unpack to more than "
-                    f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB; civcap does not open it."
+                    _(
+                        "The Word document would unpack to more than %(size)s MB; "
+                        "civcap does not open it.",
+                        size=MAX_UNPACKED_BYTES // (1024 * 1024),
+                    )
                 )
             names = {member.filename for member in members}
             if not {"word/document.xml", "[Content_Types].xml"} <= names:
-                raise CvRefused(NOT_A_CV + " It is a zip archive, not a Word document.")
+                raise CvRefused(
+                    _(
+                        "The file is not a PDF or a Word (.docx) document. "
+                        "It is a zip archive, not a Word document."
+                    )
+                )
             types = archive.read("[Content_Types].xml")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        raise CvRefused("The Word document could not be read: it is damaged.") from exc
+        raise CvRefused(_("The Word document could not be read: it is damaged.")) from exc
     if _DOCX_MAIN not in _declared_types(types):
-        raise CvRefused(NOT_A_CV + " It is not a Word document (a template or macro file?).")
+        raise CvRefused(
+            _(
+                "The file is not a PDF or a Word (.docx) document. "
+                "It is not a Word document (a template or macro file?)."
+            )
+        )
 
 
 def _declared_types(types_xml: bytes) -> set[str]:
@@ -105,7 +129,7 @@ def _declared_types(types_xml: bytes) -> set[str]:
     try:
         root = etree.fromstring(types_xml, parser)
     except etree.XMLSyntaxError as exc:
-        raise CvRefused("The Word document could not be read: it is damaged.") from exc
+        raise CvRefused(_("The Word document could not be read: it is damaged.")) from exc
     return {str(element.get("ContentType")) for element in root.iter("{*}Override")}
 
 
@@ -119,7 +143,7 @@ def _pdf_text(content: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(content))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise CvRefused("The PDF is password protected: upload a copy without a password.")
+            raise CvRefused(_("The PDF is password protected: upload a copy without a password."))
         pages = []
         for page in reader.pages[:MAX_PAGES]:
             pages.append(page.extract_text() or "")
@@ -130,11 +154,11 @@ def _pdf_text(content: bytes) -> str:
     except (FileNotDecryptedError, DependencyError, NotImplementedError) as exc:
         # Encrypted with a method pypdf cannot undo without extra libraries.
         raise CvRefused(
-            "The PDF is encrypted and civcap cannot open it: upload a copy without a password."
+            _("The PDF is encrypted and civcap cannot open it: upload a copy without a password.")
         ) from exc
     except Exception as exc:
         # A malformed PDF breaks pypdf in many ways (PdfReadError, KeyError, RecursionError...).
-        raise CvRefused("The PDF could not be read: it is damaged.") from exc
+        raise CvRefused(_("The PDF could not be read: it is damaged.")) from exc
     return "\n\n".join(pages)
 
 
@@ -144,7 +168,7 @@ def _docx_text(content: bytes) -> str:
         return "\n".join(_blocks(document.iter_inner_content(), depth=0))
     except Exception as exc:
         # python-docx and lxml raise many kinds of error on a damaged package.
-        raise CvRefused("The Word document could not be read: it is damaged.") from exc
+        raise CvRefused(_("The Word document could not be read: it is damaged.")) from exc
 
 
 def _blocks(items: Any, depth: int) -> list[str]:
@@ -229,7 +253,7 @@ def upload(expert: Expert, stream: IO[bytes], filename: str | None, actor: User)
     once the new one is committed.
     """
     if expert.erased_at is not None:
-        raise Conflict("This expert's personal data was erased: no CV can be added.")
+        raise Conflict(_("This expert's personal data was erased: no CV can be added."))
     content = read_limited(stream)
     kind = content_type(content)
     text = extract(content, kind)
@@ -269,7 +293,7 @@ def text_of(expert: Expert) -> CvText:
     """The text of the expert's stored CV file, read again from the file."""
     path = stored_path(expert)
     if path is None or expert.cv_content_type not in EXTENSIONS or not path.is_file():
-        raise CvRefused("There is no CV file for this expert.")
+        raise CvRefused(_("There is no CV file for this expert."))
     return extract(path.read_bytes(), expert.cv_content_type)
 
 

@@ -15,6 +15,8 @@ from flask import (
     url_for,
 )
 from flask import request as http_request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -36,18 +38,18 @@ bp = Blueprint("focal_point", __name__, url_prefix="/roster")
 
 class CvUploadForm(FlaskForm):
     cv = FileField(
-        "CV file (PDF or Word .docx)",
-        validators=[FileRequired("Choose a PDF or Word (.docx) file to upload.")],
+        _l("CV file (PDF or Word .docx)"),
+        validators=[FileRequired(_l("Choose a PDF or Word (.docx) file to upload."))],
     )
-    submit = SubmitField("Upload the CV")
+    submit = SubmitField(_l("Upload the CV"))
 
 
 class CvTextForm(FlaskForm):
     """The CV's text as the person corrected it, and the expert's version they saw."""
 
-    summary = TextAreaField("CV summary")
+    summary = TextAreaField(_l("CV summary"))
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    submit = SubmitField("Save as the CV summary")
+    submit = SubmitField(_l("Save as the CV summary"))
 
 
 @bp.app_template_global()
@@ -66,11 +68,17 @@ def upload(expert_id: int) -> str | Response | tuple[str, int]:
         try:
             cv_service.upload(expert, upload.stream, upload.filename, current_user)
         except UploadRefused as exc:
-            form.cv.errors = [*form.cv.errors, f"{exc} Nothing was saved."]
+            form.cv.errors = [*form.cv.errors, _("%(problem)s Nothing was saved.", problem=exc)]
         except Conflict as exc:
             flash(str(exc), "error")
         else:
-            flash(f"The CV {expert.cv_filename} is kept. Check its text below.", "success")
+            flash(
+                _(
+                    "The CV %(filename)s is kept. Check its text below.",
+                    filename=expert.cv_filename,
+                ),
+                "success",
+            )
             return redirect(url_for("cv.focal_point.text", expert_id=expert.id))
     status = 422 if http_request.method == "POST" else 200
     return render_template("cv/upload.html", expert=expert, form=form), status
@@ -102,9 +110,11 @@ def text(expert_id: int) -> str | Response:
             attach_errors(form, exc.errors)
         except Conflict:
             flash(
-                "This expert was changed by someone else while you were checking the text, so it "
-                "was not saved. The current CV summary is shown below; save again to replace it "
-                "with your text.",
+                _(
+                    "This expert was changed by someone else while you were checking the text, so "
+                    "it was not saved. The current CV summary is shown below; save again to "
+                    "replace it with your text."
+                ),
                 "error",
             )
             # Keep their corrected text, now against the version they have been shown.
@@ -112,7 +122,7 @@ def text(expert_id: int) -> str | Response:
                 formdata=None, data={"summary": form.summary.data, "version": expert.version}
             )
         else:
-            flash(f"The CV summary of {expert.full_name} is saved.", "success")
+            flash(_("The CV summary of %(name)s is saved.", name=expert.full_name), "success")
             return redirect(url_for("roster.focal_point.show", expert_id=expert.id))
     return render_template("cv/text.html", expert=expert, form=form, found=found)
 

@@ -2,6 +2,7 @@
 of numbers) that the Jinja macros of ``templates/dashboard/_charts.html`` draw as SVG.
 
 Numbers only here; geometry (bar lengths) is scaled to ``PLOT_WIDTH`` on the largest value.
+Titles, series names and figures are made per request, in the reader's language.
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+
 from app.dashboards.figures import AreaSupply, Gap, LanguageSupply, OutreachRow, Stage, TimingRow
+from app.dashboards.figures._common import word_list
 from app.dashboards.figures.member_state import AreaRoster
 from app.dashboards.figures.requester import RequestProgress
 
@@ -22,14 +27,16 @@ STATES_DRAWN = 10
 
 
 def number(value: float | None) -> str:
-    """A figure as shown: whole numbers plain, others with one decimal, none as a dash."""
+    """A figure as shown in the reader's language: whole numbers plain, others with one
+    decimal, none as a dash."""
     if value is None:
         return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return format_decimal(value, format="#,##0.#")
 
 
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
+    """A share as a whole percentage in the reader's language ("60%", "60 %")."""
+    return "—" if value is None else format_percent(value)
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,9 @@ class Chart:
         return FUNNEL_WIDTH if self.kind == "funnel" else PLOT_WIDTH
 
     def length(self, value: float | None) -> float:
-        """The bar's length for ``value``: the largest value gets the whole plot width."""
-        return round((value or 0) / self.top * self.plot_width, 1)
+        """The bar's length for ``value``: the largest value gets the whole plot width (a
+        negative value, which no bar can show, none)."""
+        return round(max(value or 0, 0) / self.top * self.plot_width, 1)
 
     @staticmethod
     def colour(index: int) -> str:
@@ -73,22 +81,28 @@ class Chart:
         return not any(v for s in self.series for v in s.values)
 
     def describe(self) -> str:
-        """The chart in words, for screen readers (the table beside it has the same)."""
+        """The chart in words, for screen readers (the table beside it has the same): one
+        sentence per category."""
         parts = []
         for i, category in enumerate(self.categories):
-            values = ", ".join(f"{s.name.lower()} {number(s.values[i])}" for s in self.series)
-            parts.append(f"{category}: {values}")
-        return "; ".join(parts) or "No data."
+            values = word_list(
+                [
+                    _("%(series)s: %(value)s", series=s.name, value=number(s.values[i]))
+                    for s in self.series
+                ]
+            )
+            parts.append(_("%(category)s — %(values)s.", category=category, values=values))
+        return " ".join(parts) or _("No data.")
 
 
 def supply_areas(rows: list[AreaSupply]) -> Chart:
     return Chart(
-        "supply-areas", "Supply and demand per core area", "grouped",
-        [r.area_name for r in rows],
+        "supply-areas", _("Supply and demand per core area"), "grouped",
+        [r.area_label for r in rows],
         [
-            Series("Available experts", [r.available for r in rows]),
-            Series("Open requests", [r.open_requests for r in rows]),
-            Series("Open positions", [r.open_positions for r in rows]),
+            Series(_("Available experts"), [r.available for r in rows]),
+            Series(_("Open requests"), [r.open_requests for r in rows]),
+            Series(_("Open positions"), [r.open_positions for r in rows]),
         ],
     )  # fmt: skip
 
@@ -96,36 +110,37 @@ def supply_areas(rows: list[AreaSupply]) -> Chart:
 def supply_languages(rows: list[LanguageSupply]) -> Chart:
     drawn = rows[:LANGUAGES_DRAWN]
     return Chart(
-        "supply-languages", "Supply and demand per language", "grouped",
+        "supply-languages", _("Supply and demand per language"), "grouped",
         [r.name for r in drawn],
         [
-            Series("Available experts (B2+)", [r.available for r in drawn]),
-            Series("Open requests", [r.open_requests for r in drawn]),
-            Series("Open positions", [r.open_positions for r in drawn]),
+            Series(_("Available experts (B2+)"), [r.available for r in drawn]),
+            Series(_("Open requests"), [r.open_requests for r in drawn]),
+            Series(_("Open positions"), [r.open_positions for r in drawn]),
         ],
     )  # fmt: skip
 
 
 def gaps_by_area(gaps: list[Gap]) -> Chart:
-    none = Counter(g.area_name for g in gaps if g.deployable == 0)
-    few = Counter(g.area_name for g in gaps if g.deployable > 0)
-    areas = sorted(set(none) | set(few))
+    none = Counter(g.area_label for g in gaps if g.deployable == 0)
+    few = Counter(g.area_label for g in gaps if g.deployable > 0)
+    areas = sorted(set(none) | set(few), key=str.casefold)
     return Chart(
-        "gaps", "Gaps per core area", "grouped", areas,
+        "gaps", _("Gaps per core area"), "grouped", areas,
         [
-            Series("No deployable expert", [none[a] for a in areas]),
-            Series("1 or 2 deployable experts", [few[a] for a in areas]),
+            Series(_("No deployable expert"), [none[a] for a in areas]),
+            Series(_("1 or 2 deployable experts"), [few[a] for a in areas]),
         ],
     )  # fmt: skip
 
 
-def funnel(stages: list[Stage], key: str = "funnel", title: str = "Candidate funnel") -> Chart:
+def funnel(stages: list[Stage], key: str = "funnel", title: str | None = None) -> Chart:
     return Chart(
-        key, title, "funnel",
+        key, title or _("Candidate funnel"), "funnel",
         [s.label for s in stages],
-        [Series("Candidates", [s.count for s in stages])],
+        [Series(_("Candidates"), [s.count for s in stages])],
         [
-            f"{percent(s.share_women)} women · {percent(s.share_global_south)} global South"
+            _("%(women)s women · %(south)s global South", women=percent(s.share_women),
+              south=percent(s.share_global_south))
             if s.count else ""
             for s in stages
         ],
@@ -134,11 +149,11 @@ def funnel(stages: list[Stage], key: str = "funnel", title: str = "Candidate fun
 
 def timing(rows: list[TimingRow]) -> Chart:
     return Chart(
-        "timing", "Median days from submission", "grouped",
-        [f"{r.month} · {r.area_name}" for r in rows],
+        "timing", _("Median days from submission"), "grouped",
+        [_("%(month)s · %(area)s", month=r.month_label, area=r.area_label) for r in rows],
         [
-            Series("To the first shortlist", [r.days_to_shortlist for r in rows]),
-            Series("To the first selection", [r.days_to_selection for r in rows]),
+            Series(_("To the first shortlist"), [r.days_to_shortlist for r in rows]),
+            Series(_("To the first selection"), [r.days_to_selection for r in rows]),
         ],
     )  # fmt: skip
 
@@ -146,23 +161,23 @@ def timing(rows: list[TimingRow]) -> Chart:
 def outreach(rows: list[OutreachRow]) -> Chart:
     states = [r for r in rows if r.kind == "member state"][:STATES_DRAWN]
     return Chart(
-        "outreach", "Member states whose experts come closest", "grouped",
-        [r.name for r in states],
+        "outreach", _("Member states whose experts come closest"), "grouped",
+        [r.label for r in states],
         [
-            Series("Meet everything", [r.meet_all for r in states]),
-            Series("Miss one thing", [r.one_short for r in states]),
-            Series("Experts in the area", [r.in_area for r in states]),
+            Series(_("Meet everything"), [r.meet_all for r in states]),
+            Series(_("Miss one thing"), [r.one_short for r in states]),
+            Series(_("Experts in the area"), [r.in_area for r in states]),
         ],
     )  # fmt: skip
 
 
 def roster_areas(rows: list[AreaRoster]) -> Chart:
     return Chart(
-        "roster-areas", "Our experts per core area", "grouped",
-        [r.area_name for r in rows],
+        "roster-areas", _("Our experts per core area"), "grouped",
+        [r.area_label for r in rows],
         [
-            Series("In the deployable pool", [r.experts for r in rows]),
-            Series("Available now", [r.available for r in rows]),
+            Series(_("In the deployable pool"), [r.experts for r in rows]),
+            Series(_("Available now"), [r.available for r in rows]),
         ],
     )  # fmt: skip
 
@@ -171,5 +186,5 @@ def request_funnel(row: RequestProgress) -> Chart:
     return Chart(
         f"request-{row.request_id}", row.title, "funnel",
         [s.label for s in row.stages],
-        [Series("Candidates", [s.count for s in row.stages])],
+        [Series(_("Candidates"), [s.count for s in row.stages])],
     )  # fmt: skip

@@ -1,7 +1,9 @@
 """The numbers behind each chart as CSV: the same service call as the page, one row per bar.
 
 Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) are quoted
-with a leading apostrophe, as in the shortlist export.
+with a leading apostrophe, as in the shortlist export. The column headers, and the names of
+core areas, languages and regions, are in the reader's language (made per request); codes
+(core area, language, stage, status, kind) and dates stay as they are stored.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from flask import Response
+from flask_babel import gettext as _
 
 from app.common import csv_export
 from app.dashboards.figures import (
@@ -22,6 +25,7 @@ from app.dashboards.figures import (
     TimingRow,
 )
 from app.dashboards.figures._common import STAGES
+from app.models import CandidateState
 
 Table = tuple[list[str], list[Sequence[object]]]
 
@@ -37,23 +41,23 @@ def csv_response(name: str, table: Table) -> Response:
 
 
 def supply_areas(rows: Iterable[AreaSupply]) -> Table:
-    header = ["core area", "area name", "experts in the pool", "available now", "open requests",
-              "open positions"]  # fmt: skip
+    header = [_("core area"), _("area name"), _("experts in the pool"), _("available now"),
+              _("open requests"), _("open positions")]  # fmt: skip
     return header, [
-        (r.area_code, r.area_name, r.experts, r.available, r.open_requests, r.open_positions)
+        (r.area_code, r.area_label, r.experts, r.available, r.open_requests, r.open_positions)
         for r in rows
     ]
 
 
 def supply_languages(rows: Iterable[LanguageSupply]) -> Table:
-    header = ["language", "language name", "available experts (B2 or above)", "open requests",
-              "open positions"]  # fmt: skip
+    header = [_("language"), _("language name"), _("available experts (B2 or above)"),
+              _("open requests"), _("open positions")]  # fmt: skip
     return header, [(r.code, r.name, r.available, r.open_requests, r.open_positions) for r in rows]
 
 
 def gaps(rows: Iterable[Gap]) -> Table:
-    header = ["request id", "title", "requested by", "core area", "start date", "submitted at",
-              "open positions", "deployable experts"]  # fmt: skip
+    header = [_("request id"), _("title"), _("requested by"), _("core area"), _("start date"),
+              _("submitted at"), _("open positions"), _("deployable experts")]  # fmt: skip
     return header, [
         (g.request_id, g.title, g.organisation, g.area_code, g.start_date, g.submitted_at,
          g.open_positions, g.deployable)
@@ -62,7 +66,8 @@ def gaps(rows: Iterable[Gap]) -> Table:
 
 
 def funnel(rows: Iterable[Stage]) -> Table:
-    header = ["stage", "candidates", "women", "women %", "global South", "global South %"]
+    header = [_("stage"), _("candidates"), _("women"), _("women %"), _("global South"),
+              _("global South %")]  # fmt: skip
     return header, [
         (s.key, s.count, s.women, share(s.share_women), s.global_south,
          share(s.share_global_south))
@@ -71,9 +76,9 @@ def funnel(rows: Iterable[Stage]) -> Table:
 
 
 def timing(rows: Iterable[TimingRow]) -> Table:
-    header = ["core area", "month submitted", "requests submitted", "with a shortlist",
-              "median days to first shortlist", "with a selection",
-              "median days to first selection"]  # fmt: skip
+    header = [_("core area"), _("month submitted"), _("requests submitted"),
+              _("with a shortlist"), _("median days to first shortlist"), _("with a selection"),
+              _("median days to first selection")]  # fmt: skip
     return header, [
         (t.area_code, t.month, t.submitted, t.shortlisted, t.days_to_shortlist, t.selected,
          t.days_to_selection)
@@ -82,36 +87,38 @@ def timing(rows: Iterable[TimingRow]) -> Table:
 
 
 def outreach(rows: Iterable[OutreachRow]) -> Table:
-    header = ["kind", "name", "region", "global South", "experts in the area", "deployable",
-              "meet everything", "miss one thing", "language level below", "dates outside",
-              "seniority below"]  # fmt: skip
+    header = [_("kind"), _("name"), _("region"), _("global South"), _("experts in the area"),
+              _("deployable"), _("meet everything"), _("miss one thing"),
+              _("language level below"), _("dates outside"), _("seniority below")]  # fmt: skip
     return header, [
-        (r.kind, r.name, r.region, "" if r.global_south is None else ("yes" if r.global_south
-         else "no"), r.in_area, r.deployable, r.meet_all, r.one_short, r.short_language,
-         r.short_dates, r.short_seniority)
+        (r.kind, r.label, r.region_label, "" if r.global_south is None else (_("yes") if
+         r.global_south else _("no")), r.in_area, r.deployable, r.meet_all, r.one_short,
+         r.short_language, r.short_dates, r.short_seniority)
         for r in rows
     ]  # fmt: skip
 
 
 def member_areas(overview: MemberStateOverview) -> Table:
-    header = ["core area", "area name", "experts in the pool", "available now"]
-    return header, [(a.area_code, a.area_name, a.experts, a.available) for a in overview.areas]
+    header = [_("core area"), _("area name"), _("experts in the pool"), _("available now")]
+    return header, [(a.area_code, a.area_label, a.experts, a.available) for a in overview.areas]
 
 
 def member_requests(overview: MemberStateOverview) -> Table:
-    header = ["request id", "title", "core area", "start date", "open positions",
-              "our deployable experts"]  # fmt: skip
+    header = [_("request id"), _("title"), _("core area"), _("start date"), _("open positions"),
+              _("our deployable experts")]  # fmt: skip
     return header, [
-        (m.request_id, m.title, m.area_name, m.start_date, m.open_positions, m.deployable)
+        (m.request_id, m.title, m.area_label, m.start_date, m.open_positions, m.deployable)
         for m in overview.requests
     ]
 
 
 def requester(rows: Iterable[RequestProgress]) -> Table:
-    header = ["request id", "title", "status", "core area", "positions", "submitted at",
-              *(key for key, _ in STAGES)]  # fmt: skip
+    # The stages by the candidate state each starts with (lower case, as the other headers).
+    header = [_("request id"), _("title"), _("status"), _("core area"), _("positions"),
+              _("submitted at"),
+              *(CandidateState(key).label for key, _label in STAGES)]  # fmt: skip
     return header, [
-        (p.request_id, p.title, p.status.value, p.area_name, p.positions, p.submitted_at,
+        (p.request_id, p.title, p.status.value, p.area_label, p.positions, p.submitted_at,
          *(s.count for s in p.stages))
         for p in rows
     ]  # fmt: skip

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.permissions import role_required
@@ -31,7 +32,7 @@ def overview() -> str:
         "dashboards/focal_point.html",
         o=figures,
         areas_chart=charts.roster_areas(figures.areas),
-        funnel_chart=charts.funnel(figures.funnel, "our-funnel", "Our experts' candidacies"),
+        funnel_chart=charts.funnel(figures.funnel, "our-funnel", _("Our experts' candidacies")),
     )
 
 

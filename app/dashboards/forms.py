@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, ValidationError
 from wtforms.validators import Optional
 
 from app.common.forms import area_choices, choices, filter_values
+from app.common.reference import region_name
 from app.dashboards.figures import DashboardFilters
 from app.dashboards.figures.filters import regions
 
@@ -18,19 +21,22 @@ class DashboardFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period_from = DateField("Submitted from", validators=[Optional()])
-    period_to = DateField("Submitted until", validators=[Optional()])
-    area = SelectField("Core area", default="")
-    region = SelectField("Experts' region", default="")
+    period_from = DateField(_l("Submitted from"), validators=[Optional()])
+    period_to = DateField(_l("Submitted until"), validators=[Optional()])
+    area = SelectField(_l("Core area"), default="")
+    region = SelectField(_l("Experts' region"), default="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.area.choices = area_choices(blank="Any area")
-        self.region.choices = choices(((r, r) for r in regions()), blank="Any region")
+        # Named in the reader's language, so made per request.
+        self.area.choices = area_choices(blank=_("Any area"))
+        self.region.choices = choices(
+            ((r, region_name(r)) for r in regions()), blank=_("Any region")
+        )
 
     def validate_period_to(self, field: DateField) -> None:
         if field.data and self.period_from.data and field.data < self.period_from.data:
-            raise ValidationError("must not be before the start of the period")
+            raise ValidationError(_("must not be before the start of the period"))
 
     def filters(self) -> DashboardFilters:
         """The filters that parsed; a wrong one is shown on its field and ignored."""

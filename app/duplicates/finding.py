@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from scipy.spatial.distance import cdist
 
 from app.duplicates.merging import merge, not_duplicate
@@ -78,11 +79,19 @@ class DuplicatePair:
     similar_name: bool
 
     @property
-    def reasons(self) -> str:
-        found = ["same email"] if self.same_email else []
+    def reasons(self) -> list[str]:
+        """Why the pair is flagged, in the reader's language: one reason per match found."""
+        found = [_("same email")] if self.same_email else []
         if self.similar_name:
-            found.append("very similar name, same nationality and birth year")
-        return "; ".join(found)
+            found.append(_("very similar name, same nationality and birth year"))
+        return found
+
+    @property
+    def why(self) -> str:
+        """The reasons as one phrase for a sentence ("Why flagged: ...")."""
+        if self.same_email and self.similar_name:
+            return _("same email; very similar name, same nationality and birth year")
+        return "".join(self.reasons)
 
     def within(self, organisation_id: int) -> bool:
         """Both records belong to this member state (its focal point can act on the pair)."""
@@ -217,7 +226,7 @@ def _same_email(organisation_id: int | None) -> Iterable[tuple[int, int]]:
     columns = sa.select(Expert.id, Expert.organisation_id, key.label("key")).where(_MATCHABLE)
     for chunk in _chunks(emails):
         rows = db.session.execute(columns.where(key.in_(chunk)).order_by(key, Expert.id))
-        for _, group in itertools.groupby(rows, key=lambda r: r.key):
+        for _key, group in itertools.groupby(rows, key=lambda r: r.key):
             for a, b in itertools.combinations(list(group), 2):
                 if organisation_id in (None, a.organisation_id, b.organisation_id):
                     yield a.id, b.id

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.common import audit
 from app.common.errors import Conflict, NotAllowed
@@ -19,16 +20,23 @@ from app.models.expert import ExpertCountry, ExpertModality
 from app.roster.experts import snapshot
 
 
-def _check(a: Expert, b: Expert, actor: User, doing: str) -> None:
+def _check(a: Expert, b: Expert, actor: User, merging: bool) -> None:
     if a.id == b.id:
-        raise NotAllowed(f"A record cannot be {doing} with itself.")
+        if merging:
+            raise NotAllowed(_("A record cannot be merged with itself."))
+        raise NotAllowed(_("A record cannot be compared with itself."))
     for expert in (a, b):
         if expert.status is ExpertStatus.MERGED:
             raise NotAllowed(
-                f"{expert.full_name} was already merged into another record; nothing was changed."
+                _(
+                    "%(name)s was already merged into another record; nothing was changed.",
+                    name=expert.full_name,
+                )
             )
         if expert.erased_at is not None:
-            raise NotAllowed("An erased record cannot be merged or compared; nothing was changed.")
+            raise NotAllowed(
+                _("An erased record cannot be merged or compared; nothing was changed.")
+            )
     if actor.role is Role.HR_REVIEWER:
         return
     if actor.role is Role.FOCAL_POINT and (
@@ -36,7 +44,7 @@ def _check(a: Expert, b: Expert, actor: User, doing: str) -> None:
     ):
         return
     raise NotAllowed(
-        "These records belong to different member states: only UN HR can decide on them."
+        _("These records belong to different member states: only UN HR can decide on them.")
     )
 
 
@@ -50,11 +58,13 @@ def merge(keep: Expert, drop: Expert, actor: User, keep_version: int, drop_versi
     countries ``keep`` lacks are added from ``drop``; the audit events on both records say what.
     The versions are those the person saw: a record changed since is a Conflict.
     """
-    _check(keep, drop, actor, "merged")
+    _check(keep, drop, actor, merging=True)
     if keep.version != keep_version or drop.version != drop_version:
         raise Conflict(
-            "One of these records was changed by someone else since you looked at them. "
-            "Nothing was merged; compare them again."
+            _(
+                "One of these records was changed by someone else since you looked at them. "
+                "Nothing was merged; compare them again."
+            )
         )
     keep_before, drop_before = snapshot(keep), snapshot(drop)
     added = _take_over(keep, drop)
@@ -83,7 +93,7 @@ def merge(keep: Expert, drop: Expert, actor: User, keep_version: int, drop_versi
 
 def not_duplicate(a: Expert, b: Expert, actor: User) -> None:
     """Record that two flagged records are different people: the pair is no longer flagged."""
-    _check(a, b, actor, "compared")
+    _check(a, b, actor, merging=False)
     first, second = sorted((a, b), key=lambda e: e.id)
     if db.session.get(NotDuplicate, (first.id, second.id)) is not None:
         return  # already decided (by someone else, or a second click)

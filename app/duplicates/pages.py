@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from flask import abort, current_app, flash, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
@@ -93,7 +94,6 @@ def merge_posted(edit: bool) -> None:
     if keep_id not in versions:
         abort(400)
     keep, drop = (first, second) if keep_id == first.id else (second, first)
-    label = f"{drop.full_name} (#{drop.id})"
     try:
         duplicates.merge(
             keep, drop, current_user, _whole(versions[keep.id]), _whole(versions[drop.id])
@@ -101,7 +101,16 @@ def merge_posted(edit: bool) -> None:
     except (NotAllowed, Conflict) as exc:
         flash(str(exc), "error")
     else:
-        flash(f"{label} is merged into {keep.full_name} (#{keep.id}).", "success")
+        flash(
+            _(
+                "%(dropped)s (#%(dropped_id)s) is merged into %(kept)s (#%(kept_id)s).",
+                dropped=drop.full_name,
+                dropped_id=drop.id,
+                kept=keep.full_name,
+                kept_id=keep.id,
+            ),
+            "success",
+        )
 
 
 def not_duplicate_posted(edit: bool) -> None:
@@ -113,7 +122,13 @@ def not_duplicate_posted(edit: bool) -> None:
         flash(str(exc), "error")
     else:
         flash(
-            f"{first.full_name} (#{first.id}) and {second.full_name} (#{second.id}) are recorded "
-            "as different people; they are no longer flagged.",
+            _(
+                "%(first)s (#%(first_id)s) and %(second)s (#%(second_id)s) are recorded as "
+                "different people; they are no longer flagged.",
+                first=first.full_name,
+                first_id=first.id,
+                second=second.full_name,
+                second_id=second.id,
+            ),
             "success",
         )

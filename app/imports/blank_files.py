@@ -1,7 +1,9 @@
 """The files a focal point fills in for a bulk import: CSV, XLSX and JSON Lines templates.
 
 Each holds the columns (fields) of the interchange format and one example expert; the CSV and
-the XLSX also say how to write each column, the XLSX on a second sheet.
+the XLSX also say how to write each column, the XLSX on a second sheet. The column names and the
+example are the file format, the same in every language; the notes and the help sheet are in the
+language of the person who downloads the file.
 """
 
 from __future__ import annotations
@@ -11,16 +13,28 @@ import io
 import json
 from collections.abc import Sequence
 
+from flask_babel import gettext as _
+
 from app.imports.files import COLUMNS, cell_value
 
-NOTES = (
-    "Notes: rows whose first cell starts with # are skipped. One expert per row; the first row "
-    "names the columns.",
-    "Several values in one cell are separated by ; (skills, areas, modalities, "
-    "countries_of_experience). Languages are code:level pairs, e.g. en:C1; fr:B2.",
-    "Required: " + ", ".join(c.name for c in COLUMNS if c.required) + ". A blank nominated_by "
-    "means your organisation. Dates are YYYY-MM-DD.",
-)
+
+def notes() -> tuple[str, str, str]:
+    """How to fill in the file, in the reader's language (the template's note rows)."""
+    return (
+        _(
+            "Notes: rows whose first cell starts with # are skipped. One expert per row; the "
+            "first row names the columns."
+        ),
+        _(
+            "Several values in one cell are separated by ; (skills, areas, modalities, "
+            "countries_of_experience). Languages are code:level pairs, e.g. en:C1; fr:B2."
+        ),
+        _(
+            "Required: %(columns)s. A blank nominated_by means your organisation. Dates are "
+            "YYYY-MM-DD.",
+            columns=", ".join(c.name for c in COLUMNS if c.required),
+        ),
+    )
 
 
 def example(organisation: str) -> dict[str, str]:
@@ -33,7 +47,7 @@ def csv_template(organisation: str) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.name for c in COLUMNS])
     writer.writerow(example(organisation).values())
-    for note in NOTES:
+    for note in notes():
         writer.writerow(["# " + note])
     # The byte-order mark tells Excel the file is UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -68,18 +82,19 @@ def xlsx_template(organisation: str, areas: Sequence[tuple[str, str]]) -> bytes:
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 22
 
-    help_sheet = workbook.create_sheet("How to fill in")
-    help_sheet.append(["Column", "Required", "What to write", "Example"])
+    # A sheet's name has at most 31 characters, and none of []:*?/\
+    help_sheet = workbook.create_sheet(_("How to fill in")[:31])
+    help_sheet.append([_("Column"), _("Required"), _("What to write"), _("Example")])
     for c in COLUMNS:
-        help_sheet.append([c.name, "yes" if c.required else "", c.help, c.example])
+        help_sheet.append([c.name, _("yes") if c.required else "", str(c.help), c.example])
     help_sheet.append([])
-    help_sheet.append(["Core area codes"])
+    help_sheet.append([_("Core area codes")])
     for code, name in areas:
         help_sheet.append([code, "", name])
     help_sheet.append([])
-    for note in NOTES[1:]:
+    for note in notes()[1:]:
         help_sheet.append([note])
-    help_sheet.append(["Only the first sheet (experts) is imported."])
+    help_sheet.append([_("Only the first sheet (experts) is imported.")])
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCD", (26, 10, 80, 40), strict=True):

@@ -28,6 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from app import imports as importing
 from app.extensions import db
@@ -117,7 +118,7 @@ def commit(token: str, user: User) -> ImportSummary | Preview:
 
 def discard(token: str, user: User) -> None:
     """Forget an upload the person decided not to import."""
-    path, _ = _claim(token, user)
+    path, _meta = _claim(token, user)
     path.unlink(missing_ok=True)
 
 
@@ -140,17 +141,22 @@ def _check(
     errors += _held_elsewhere(rows.records, organisation)
     lines = importing.check_experts(rows.records, errors)
     errors = _one_nul_problem_per_field(errors)
-    count = len({number for number, _ in rows.records} | {e.line for e in rows.errors})
+    count = len({number for number, _record in rows.records} | {e.line for e in rows.errors})
     problems = _problems(errors, format, rows.letters)
     return Preview(filename, format, count, problems), lines
 
 
+# The words of the shared text checks (app.common.validation) for a NUL character.
+_SHARED_NUL = "contains a NUL character (\\x00); remove it"
+
+
 def _one_nul_problem_per_field(errors: list[LineError]) -> list[LineError]:
     """The shared text checks also refuse NUL characters: say it once per line and field."""
+    about_nul = {_nul_reason(), _SHARED_NUL, _(_SHARED_NUL)}
     seen: set[tuple[int, str]] = set()
     kept = []
     for error in errors:
-        if "NUL character" in error.message:
+        if error.message in about_nul or "NUL character" in error.message:
             if (error.line, error.field) in seen:
                 continue
             seen.add((error.line, error.field))
@@ -165,11 +171,14 @@ def _own_member_state(
     named = record.get("nominated_by")
     blank = named is None or (isinstance(named, str) and not named.strip())
     if not blank and (not isinstance(named, str) or named.strip() != organisation.name):
-        reason = f"must be blank or {organisation.name!r}: you import your own experts only"
+        reason = _(
+            "must be blank or %(name)s: you import your own experts only",
+            name=repr(organisation.name),
+        )
         errors.append(LineError(number, "nominated_by", reason))
     record["nominated_by"] = organisation.name  # blank means ours; one problem is enough
     if record.get("status") == ExpertStatus.MERGED.value:
-        reason = "'merged' is set by merging two records on the roster, not by an import"
+        reason = _("'merged' is set by merging two records on the roster, not by an import")
         errors.append(LineError(number, "status", reason))
     return errors
 
@@ -184,8 +193,12 @@ def _nul_characters(number: int, record: dict[str, Any]) -> list[LineError]:
             return any(has_nul(v) for v in (value.values() if isinstance(value, dict) else value))
         return False
 
-    reason = "contains a NUL character (invisible; it comes from a damaged file): remove it"
+    reason = _nul_reason()
     return [LineError(number, name, reason) for name, value in record.items() if has_nul(value)]
+
+
+def _nul_reason() -> str:
+    return _("contains a NUL character (invisible; it comes from a damaged file): remove it")
 
 
 def _held_elsewhere(
@@ -204,11 +217,11 @@ def _held_elsewhere(
         ).where(Expert.external_id.in_(ids[start : start + 500]))
         for external_id, organisation_id, erased_at, status in db.session.execute(query):
             if organisation_id != organisation.id:
-                reason = "is already used by an expert of another member state; use another id"
+                reason = _("is already used by an expert of another member state; use another id")
             elif erased_at is not None:
-                reason = "belongs to an expert whose personal data was erased"
+                reason = _("belongs to an expert whose personal data was erased")
             elif status is ExpertStatus.MERGED:
-                reason = "belongs to a record merged into another; update that one instead"
+                reason = _("belongs to a record merged into another; update that one instead")
             else:
                 continue
             errors += [LineError(n, "external_id", reason) for n in lines_of[external_id]]
@@ -229,27 +242,35 @@ def _problems(errors: list[LineError], format: str, letters: dict[str, str]) -> 
 def _problem(error: LineError, format: str, letters: dict[str, str]) -> Problem:
     if format == "jsonl":  # the file's own field names: languages[1].level
         return Problem(error.line, error.field or "—", error.message)
-    column, where = _column_of(error.field)
+    column, entry, part = _column_of(error.field)
+    if entry is not None and part:
+        reason = _(
+            "entry %(entry)d, %(part)s: %(problem)s", entry=entry, part=part, problem=error.message
+        )
+    elif entry is not None:
+        reason = _("entry %(entry)d: %(problem)s", entry=entry, problem=error.message)
+    elif part:
+        reason = _("%(part)s: %(problem)s", part=part, problem=error.message)
+    else:
+        reason = error.message
+    if column == "languages" and (entry is not None or part):
+        reason = _("%(problem)s (write languages as en:C1; fr:B2)", problem=reason)
     letter = letters.get(column)
-    reason = f"{where}: {error.message}" if where else error.message
-    if column == "languages" and where:
-        reason += " (write languages as en:C1; fr:B2)"
     return Problem(error.line, f"{column} ({letter})" if letter else column or "—", reason)
 
 
-def _column_of(field: str) -> tuple[str, str]:
-    """The spreadsheet column of a field error, and which part of the cell:
-    ``languages[1].level`` -> ("languages", "entry 2, level"); ``consent.version`` ->
-    ("consent_version", "")."""
-    name, _, rest = field.partition("[")
+def _column_of(field: str) -> tuple[str, int | None, str]:
+    """The spreadsheet column of a field error, and which part of the cell: the entry (counted
+    from 1) and the key within it. ``languages[1].level`` -> ("languages", 2, "level");
+    ``consent.version`` -> ("consent_version", None, "")."""
+    name, _bracket, rest = field.partition("[")
     if name == "consent" or name.startswith("consent."):
-        return _CONSENT.get(name.partition(".")[2], "consent_version"), ""
+        return _CONSENT.get(name.partition(".")[2], "consent_version"), None, ""
     if not rest:
-        return name, ""
-    index, _, part = rest.partition("]")
-    where = f"entry {int(index) + 1}" if index.isdigit() else ""
-    part = part.lstrip(".")
-    return name, f"{where}, {part}" if part else where
+        return name, None, ""
+    index, _bracket, part = rest.partition("]")
+    entry = int(index) + 1 if index.isdigit() else None
+    return name, entry, part.lstrip(".")
 
 
 # ---- uploads waiting for the import --------------------------------------------------------

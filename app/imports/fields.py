@@ -11,6 +11,8 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from flask_babel import gettext as _
+
 from app.common.errors import FieldError
 
 E = TypeVar("E", bound=enum.Enum)
@@ -24,7 +26,7 @@ class FieldReader:
         self.errors: list[FieldError] = []
         for name in record:
             if name not in known_fields:
-                self.fail("", f"unknown field {name!r}")
+                self.fail("", _("unknown field %(name)s", name=repr(name)))
 
     def fail(self, field: str, message: str) -> None:
         self.errors.append(FieldError(field, message))
@@ -32,7 +34,7 @@ class FieldReader:
     def _get(self, name: str, required: bool) -> Any:
         value = self.record.get(name)
         if value is None and required:
-            self.fail(name, "is required")
+            self.fail(name, _("is required"))
         return value
 
     def text(self, name: str, required: bool = False, max_length: int | None = None) -> str | None:
@@ -40,12 +42,17 @@ class FieldReader:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.fail(name, f"must be text in quotes (got {_kind(value)})")
+            self.fail(name, _("must be text in quotes (got %(kind)s)", kind=_kind(value)))
             return None
         if required and not value.strip():
-            self.fail(name, "is required")
+            self.fail(name, _("is required"))
         elif max_length is not None and len(value) > max_length:
-            self.fail(name, f"is too long ({len(value)} characters, at most {max_length})")
+            message = _(
+                "is too long (%(length)d characters, at most %(most)d)",
+                length=len(value),
+                most=max_length,
+            )
+            self.fail(name, message)
         return value
 
     def number(self, name: str, required: bool = False) -> int | None:
@@ -55,7 +62,7 @@ class FieldReader:
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(name, f"must be a whole number (got {value!r})")
+            self.fail(name, _("must be a whole number (got %(value)s)", value=repr(value)))
             return None
         return value
 
@@ -65,7 +72,7 @@ class FieldReader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.fail(name, f"must be a list [...] (got {_kind(value)})")
+            self.fail(name, _("must be a list [...] (got %(kind)s)", kind=_kind(value)))
             return []
         return value
 
@@ -76,7 +83,9 @@ class FieldReader:
             if isinstance(item, str):
                 items.append(item)
             else:
-                self.fail(f"{name}[{i}]", f"must be text in quotes (got {_kind(item)})")
+                self.fail(
+                    f"{name}[{i}]", _("must be text in quotes (got %(kind)s)", kind=_kind(item))
+                )
         return items
 
     def day(self, name: str, required: bool = False) -> date | None:
@@ -86,7 +95,7 @@ class FieldReader:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.fail(name, f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)")
+            self.fail(name, _("%(value)s is not an ISO 8601 date (YYYY-MM-DD)", value=repr(value)))
             return None
 
     def moment(self, name: str) -> datetime | None:
@@ -96,12 +105,12 @@ class FieldReader:
 
     def _moment(self, name: str, value: Any) -> datetime | None:
         if not isinstance(value, str):
-            self.fail(name, f"must be text in quotes (got {_kind(value)})")
+            self.fail(name, _("must be text in quotes (got %(kind)s)", kind=_kind(value)))
             return None
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            self.fail(name, f"{value!r} is not an ISO 8601 date and time")
+            self.fail(name, _("%(value)s is not an ISO 8601 date and time", value=repr(value)))
             return None
         # Kept in UTC: SQLite stores no offset, so 09:30+02:00 must arrive as 07:30.
         return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -114,7 +123,9 @@ class FieldReader:
             return choices(value)
         except ValueError:
             allowed = ", ".join(str(c.value) for c in choices)
-            self.fail(name, f"{value!r} is not one of {allowed}")
+            self.fail(
+                name, _("%(value)s is not one of %(allowed)s", value=repr(value), allowed=allowed)
+            )
             return None
 
     def languages(self, name: str, level_key: str, required: bool = False) -> list[tuple[str, str]]:
@@ -124,16 +135,20 @@ class FieldReader:
         for i, item in enumerate(value):
             where = f"{name}[{i}]"
             if not isinstance(item, dict):
-                self.fail(where, f'must be an object {{"code": ..., "{level_key}": ...}}')
+                self.fail(
+                    where, _('must be an object {"code": ..., "%(key)s": ...}', key=level_key)
+                )
                 continue
             for key in item:
                 if key not in ("code", level_key):
-                    self.fail(where, f"unknown field {key!r}")
+                    self.fail(where, _("unknown field %(name)s", name=repr(key)))
             parts = []
             for key in ("code", level_key):
                 part = item.get(key)
                 if not isinstance(part, str) or not part:
-                    self.fail(f"{where}.{key}", "is required" if part is None else "must be text")
+                    self.fail(
+                        f"{where}.{key}", _("is required") if part is None else _("must be text")
+                    )
                 parts.append(part if isinstance(part, str) else "")
             pairs.append((parts[0], parts[1]))
         return pairs
@@ -144,24 +159,26 @@ class FieldReader:
         if value is None:
             return None, None
         if not isinstance(value, dict) or set(value) != {"version", "given_at"}:
-            self.fail(name, 'must be {"version": "...", "given_at": "ISO 8601 date and time"}')
+            self.fail(name, _('must be {"version": "...", "given_at": "ISO 8601 date and time"}'))
             return None, None
         version = value["version"]
         if not isinstance(version, str) or not version.strip() or len(version) > 20:
-            self.fail(f"{name}.version", "must be text of 1 to 20 characters")
+            self.fail(f"{name}.version", _("must be text of 1 to 20 characters"))
             version = None
         given_at = self._moment(f"{name}.given_at", value["given_at"])
         if given_at is not None and given_at > datetime.now(UTC):
-            self.fail(f"{name}.given_at", "is in the future")
+            self.fail(f"{name}.given_at", _("is in the future"))
         return version, given_at
 
 
 def _kind(value: Any) -> str:
-    return {
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        str: "text",
-        list: "a list",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
+    """What a JSON value is, in words: ``true/false``, ``a number``, ``text`` ..."""
+    kinds = {
+        bool: _("true/false"),
+        int: _("a number"),
+        float: _("a number"),
+        str: _("text"),
+        list: _("a list"),
+        dict: _("an object"),
+    }
+    return kinds.get(type(value), type(value).__name__)

@@ -28,6 +28,10 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import IO, Any
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.common.uploads import OLE2_SIGNATURE, UploadRefused
 from app.imports import LineError
 from app.imports.lines import json_objects
@@ -40,15 +44,15 @@ MAX_ROWS = 2_000
 # one are not read at all (see _rows_to_read).
 MAX_SHEET_ROWS = 20_000
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an XLSX's parts, unpacked: a guard against zip bombs
-FORMATS = {"csv": "CSV", "xlsx": "Excel workbook (XLSX)", "jsonl": "JSON Lines"}
+FORMATS = {"csv": "CSV", "xlsx": _l("Excel workbook (XLSX)"), "jsonl": "JSON Lines"}
 _EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _SIGNATURES = (
-    (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a zip archive (an XLSX workbook, a DOCX document, ...)"),
-    (OLE2_SIGNATURE, "an old-style (.xls, .doc) or password-protected Office file"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
+    (b"%PDF-", _l("a PDF document")),
+    (b"PK\x03\x04", _l("a zip archive (an XLSX workbook, a DOCX document, ...)")),
+    (OLE2_SIGNATURE, _l("an old-style (.xls, .doc) or password-protected Office file")),
+    (b"\x89PNG", _l("a PNG image")),
+    (b"\xff\xd8\xff", _l("a JPEG image")),
+    (b"GIF8", _l("a GIF image")),
 )
 
 TEXT, LIST, LANGUAGES, NUMBER, DAY, MOMENT = "text", "list", "languages", "number", "day", "moment"
@@ -56,47 +60,51 @@ TEXT, LIST, LANGUAGES, NUMBER, DAY, MOMENT = "text", "list", "languages", "numbe
 
 @dataclass(frozen=True)
 class Column:
+    """A column of the file (a field of the interchange format): its name stays as it is in every
+    language; ``help``, what to write in it, is in the reader's language."""
+
     name: str
     kind: str
     required: bool
-    help: str
+    help: Any  # a lazy message (or "")
     example: str = ""
 
 
 COLUMNS = (
-    Column("external_id", TEXT, True, "Your identifier for the expert (at most 64 characters). "
-           "Uploading a file again updates the experts with these ids.", "GH-0001"),
+    Column("external_id", TEXT, True, _l("Your identifier for the expert (at most 64 characters). "
+           "Uploading a file again updates the experts with these ids."), "GH-0001"),
     Column("full_name", TEXT, True, "", "Grace Mensah"),
-    Column("gender", TEXT, False, "female, male, other or undisclosed (blank: undisclosed)",
+    Column("gender", TEXT, False, _l("female, male, other or undisclosed (blank: undisclosed)"),
            "female"),
-    Column("nationality", TEXT, True, "ISO 3166-1 alpha-2 country code", "GH"),
-    Column("nominated_by", TEXT, False, "Blank, or your organisation's name exactly", ""),
-    Column("title", TEXT, True, "The expert's job title", "court administrator"),
-    Column("summary", TEXT, False, "CV summary, free text",
+    Column("nationality", TEXT, True, _l("ISO 3166-1 alpha-2 country code"), "GH"),
+    Column("nominated_by", TEXT, False, _l("Blank, or your organisation's name exactly"), ""),
+    Column("title", TEXT, True, _l("The expert's job title"), "court administrator"),
+    Column("summary", TEXT, False, _l("CV summary, free text"),
            "Court administrator with 14 years of professional experience."),
-    Column("skills", LIST, False, "Skills separated by ;",
+    Column("skills", LIST, False, _l("Skills separated by ;"),
            "manage court cases; legislative drafting"),
-    Column("areas", LIST, False, "Core area codes separated by ;", "justice"),
-    Column("languages", LANGUAGES, True, "language:level pairs separated by ; (ISO 639-1 code, "
-           "CEFR level A1 to C2)", "en:C1; fr:B2"),
-    Column("years_experience", NUMBER, False, "Whole number of years", "14"),
-    Column("available_from", DAY, True, "Date YYYY-MM-DD", "2027-02-15"),
-    Column("available_until", DAY, False, "Date YYYY-MM-DD, blank if open-ended", "2028-01-31"),
-    Column("modalities", LIST, True, "Separated by ;: government_provided, consultant, staff, "
-           "un_volunteer", "government_provided; consultant"),
-    Column("countries_of_experience", LIST, False, "ISO 3166-1 alpha-2 codes separated by ;",
+    Column("areas", LIST, False, _l("Core area codes separated by ;"), "justice"),
+    Column("languages", LANGUAGES, True, _l("language:level pairs separated by ; (ISO 639-1 code, "
+           "CEFR level A1 to C2)"), "en:C1; fr:B2"),
+    Column("years_experience", NUMBER, False, _l("Whole number of years"), "14"),
+    Column("available_from", DAY, True, _l("Date YYYY-MM-DD"), "2027-02-15"),
+    Column("available_until", DAY, False, _l("Date YYYY-MM-DD, blank if open-ended"),
+           "2028-01-31"),
+    Column("modalities", LIST, True, _l("Separated by ;: government_provided, consultant, staff, "
+           "un_volunteer"), "government_provided; consultant"),
+    Column("countries_of_experience", LIST, False, _l("ISO 3166-1 alpha-2 codes separated by ;"),
            "LR; SS"),
     Column("email", TEXT, False, "", "grace.mensah@example.org"),
     Column("phone", TEXT, False, "", "+233 20 000 0000"),
-    Column("birth_year", NUMBER, False, "Year, e.g. 1980", "1980"),
-    Column("availability_confirmed_at", MOMENT, False, "When the expert last confirmed their "
-           "availability: YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)"),
-    Column("status", TEXT, False, "active, unavailable or withdrawn (blank: active for a new "
-           "expert, unchanged for one already on the roster)"),
-    Column("consent_version", TEXT, False, "With consent_given_at: the consent text the expert "
-           "agreed to. Blank: your upload attests consent now, for the current text"),
-    Column("consent_given_at", MOMENT, False, "With consent_version: when the expert agreed, "
-           "YYYY-MM-DDTHH:MM (UTC)"),
+    Column("birth_year", NUMBER, False, _l("Year, e.g. 1980"), "1980"),
+    Column("availability_confirmed_at", MOMENT, False, _l("When the expert last confirmed their "
+           "availability: YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)")),
+    Column("status", TEXT, False, _l("active, unavailable or withdrawn (blank: active for a new "
+           "expert, unchanged for one already on the roster)")),
+    Column("consent_version", TEXT, False, _l("With consent_given_at: the consent text the expert "
+           "agreed to. Blank: your upload attests consent now, for the current text")),
+    Column("consent_given_at", MOMENT, False, _l("With consent_version: when the expert agreed, "
+           "YYYY-MM-DDTHH:MM (UTC)")),
 )  # fmt: skip
 BY_NAME = {c.name: c for c in COLUMNS}
 
@@ -119,14 +127,14 @@ def file_format(filename: str) -> str:
     """``csv``, ``xlsx`` or ``jsonl`` from the file's name; anything else is refused."""
     suffix = PurePath(filename).suffix.lower()
     if suffix not in _EXTENSIONS:
-        raise FileRefused("Upload a .csv, .xlsx or .jsonl file (this one is not any of those).")
+        raise FileRefused(_("Upload a .csv, .xlsx or .jsonl file (this one is not any of those)."))
     return _EXTENSIONS[suffix]
 
 
 def read_rows(content: bytes, format: str) -> Rows:
     """Every row of the file as a record; raises FileRefused when the file cannot be read."""
     if not content.strip():
-        raise FileRefused("The file is empty.")
+        raise FileRefused(_("The file is empty."))
     if format == "xlsx":
         rows = _sheet_rows(format, _workbook_rows(content))
     elif format == "csv":
@@ -136,31 +144,40 @@ def read_rows(content: bytes, format: str) -> Rows:
         lines = _text(content, FORMATS[format]).split("\n")  # as JSON Lines (and the CLI) do
         rows = Rows(format, list(json_objects(lines, errors)), errors, {})
         if len(rows.records) > MAX_ROWS:
-            raise FileRefused(
-                f"The file has more than {MAX_ROWS:,} experts; split it in parts, or ask "
-                "an operator to load it with `civcap import-experts`."
-            )
+            raise FileRefused(_too_many_rows())
     if not rows.records and not rows.errors:
-        raise FileRefused("The file holds no experts (only a header, empty rows or notes).")
+        raise FileRefused(_("The file holds no experts (only a header, empty rows or notes)."))
     return rows
 
 
+def _too_many_rows() -> str:
+    return _(
+        "The file has more than %(most)s experts; split it in parts, or ask an operator to load "
+        "it with `civcap import-experts`.",
+        most=format_decimal(MAX_ROWS),
+    )
+
+
 def _what_it_is(content: bytes) -> str | None:
-    return next((what for magic, what in _SIGNATURES if content.startswith(magic)), None)
+    found = next((what for magic, what in _SIGNATURES if content.startswith(magic)), None)
+    return None if found is None else str(found)
 
 
-def _text(content: bytes, name: str) -> str:
+def _text(content: bytes, name: Any) -> str:
     what = _what_it_is(content)
     if what:
-        raise FileRefused(f"This file is {what}, not {name} text.")
+        raise FileRefused(_("This file is %(what)s, not %(format)s text.", what=what, format=name))
     if b"\x00" in content[:8192]:
-        raise FileRefused(f"This file is binary data, not {name} text.")
+        raise FileRefused(_("This file is binary data, not %(format)s text.", format=name))
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileRefused(
-            f"The file is not UTF-8 text (byte {exc.start + 1} cannot be read). In Excel, "
-            "choose “CSV UTF-8” when saving; other editors offer UTF-8 as the encoding."
+            _(
+                "The file is not UTF-8 text (byte %(byte)s cannot be read). In Excel, choose "
+                "“CSV UTF-8” when saving; other editors offer UTF-8 as the encoding.",
+                byte=exc.start + 1,
+            )
         ) from None
 
 
@@ -176,8 +193,12 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise FileRefused(
-            f"Line {reader.line_num} is not valid CSV ({exc}). A cell holding a quote, the "
-            "separator or a line break must be in double quotes, with inner quotes doubled."
+            _(
+                "Line %(line)s is not valid CSV (%(reason)s). A cell holding a quote, the "
+                "separator or a line break must be in double quotes, with inner quotes doubled.",
+                line=reader.line_num,
+                reason=str(exc),
+            )
         ) from None
 
 
@@ -213,13 +234,7 @@ def _workbook_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
                         if wanted is not None and read > wanted:
                             break  # the rest is empty rows
                         if read > MAX_SHEET_ROWS:
-                            raise FileRefused(
-                                f"The sheet has more than {MAX_SHEET_ROWS:,} rows before its "
-                                "last filled-in one (empty rows and notes count too), and civcap "
-                                f"reads at most {MAX_SHEET_ROWS:,}. Delete the empty rows between "
-                                "the experts, or copy the experts into a new workbook, and upload "
-                                "it again."
-                            )
+                            raise FileRefused(_too_many_sheet_rows())
                         filled = [cell for cell in cells if cell["value"] is not None]
                         row = [None] * max((cell["column"] for cell in filled), default=0)
                         for cell in filled:
@@ -230,29 +245,44 @@ def _workbook_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
     except FileRefused:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged or hostile workbooks
+        reason = f"{type(exc).__name__}: {exc}"
         raise FileRefused(
-            f"The workbook could not be read ({type(exc).__name__}: {exc}). Open it in a "
-            "spreadsheet program and save it again as .xlsx."
+            _(
+                "The workbook could not be read (%(reason)s). Open it in a spreadsheet program "
+                "and save it again as .xlsx.",
+                reason=reason,
+            )
         ) from None
+
+
+def _too_many_sheet_rows() -> str:
+    return _(
+        "The sheet has more than %(most)s rows before its last filled-in one (empty rows and "
+        "notes count too), and civcap reads at most %(most)s. Delete the empty rows between the "
+        "experts, or copy the experts into a new workbook, and upload it again.",
+        most=format_decimal(MAX_SHEET_ROWS),
+    )
 
 
 def _check_zip(content: bytes) -> None:
     if not content.startswith(b"PK\x03\x04"):
-        what = _what_it_is(content) or "not a zip archive"
-        raise FileRefused(f"This file is not an XLSX workbook ({what}).")
+        what = _what_it_is(content) or _("not a zip archive")
+        raise FileRefused(_("This file is not an XLSX workbook (%(what)s).", what=what))
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise FileRefused(
-            f"The XLSX file is damaged: {exc}. Save it again and upload it."
+            _("The XLSX file is damaged: %(reason)s. Save it again and upload it.", reason=str(exc))
         ) from None
     if "xl/workbook.xml" not in {m.filename for m in members}:
-        raise FileRefused("This zip archive is not an XLSX workbook (it has no xl/workbook.xml).")
+        raise FileRefused(
+            _("This zip archive is not an XLSX workbook (it has no xl/workbook.xml).")
+        )
     if len(members) > 10_000 or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
         mb = MAX_UNZIPPED_BYTES // (1024 * 1024)
         raise FileRefused(
-            f"The workbook unpacks to more than {mb} MB; split it into smaller files."
+            _("The workbook unpacks to more than %(mb)s MB; split it into smaller files.", mb=mb)
         )
 
 
@@ -311,13 +341,14 @@ def _sheet_rows(format: str, rows: Iterator[tuple[int, list[Any]]]) -> Rows:
             header = _header(texts)
             continue
         if len(records) >= MAX_ROWS:
-            raise FileRefused(
-                f"The file has more than {MAX_ROWS:,} experts; split it in parts, or ask "
-                "an operator to load it with `civcap import-experts`."
-            )
+            raise FileRefused(_too_many_rows())
         extra = [t for t in texts[len(header) :] if t]
         if extra:
-            message = f"has {len(header) + len(extra)} or more cells; the header has {len(header)}"
+            message = _(
+                "has %(cells)d or more cells; the header has %(header)d",
+                cells=len(header) + len(extra),
+                header=len(header),
+            )
             errors.append(LineError(number, "", message))
         cells_by_name = {name: cells[i] for i, name in enumerate(header) if name and i < len(cells)}
         records.append((number, _record(number, cells_by_name, errors)))
@@ -335,17 +366,34 @@ def _header(texts: list[str | None]) -> list[str | None]:
     for name in dict.fromkeys(n for n in names if n):
         if name not in BY_NAME:
             guess = difflib.get_close_matches(name, BY_NAME, n=1)
-            hint = f" (did you mean {guess[0]}?)" if guess else ""
-            problems.append(f"unknown column {name!r}{hint}")
+            if guess:
+                problem = _(
+                    "unknown column %(name)s (did you mean %(guess)s?)",
+                    name=repr(name),
+                    guess=guess[0],
+                )
+            else:
+                problem = _("unknown column %(name)s", name=repr(name))
+            problems.append(problem)
         elif names.count(name) > 1:
-            problems.append(f"column {name!r} appears twice")
+            problems.append(_("column %(name)s appears twice", name=repr(name)))
     missing = [c.name for c in COLUMNS if c.required and c.name not in names]
     if missing:
-        problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
+        problems.append(
+            ngettext(
+                "missing column %(columns)s",
+                "missing columns %(columns)s",
+                len(missing),
+                columns=", ".join(missing),
+            )
+        )
     if problems:
         raise FileRefused(
-            "The header (the first row) is not right: " + "; ".join(problems) + ". Download a "
-            "template to see the columns."
+            _(
+                "The header (the first row) is not right: %(problems)s. Download a template to "
+                "see the columns.",
+                problems="; ".join(problems),
+            )
         )
     return names
 
@@ -362,7 +410,9 @@ def _record(number: int, cells: dict[str, Any], errors: list[LineError]) -> dict
     elif version is not None or given_at is not None:
         blank = "consent_given_at" if given_at is None else "consent_version"
         other = "consent_version" if given_at is None else "consent_given_at"
-        errors.append(LineError(number, blank, f"is required when {other} is given"))
+        errors.append(
+            LineError(number, blank, _("is required when %(other)s is given", other=other))
+        )
     return record
 
 
@@ -389,7 +439,7 @@ def cell_value(kind: str, cell: Any) -> Any:
 
 
 def _language(item: str) -> dict[str, str | None]:
-    code, _, level = item.partition(":")
+    code, _colon, level = item.partition(":")
     return {"code": code.strip(), "level": level.strip() or None}
 
 

@@ -13,6 +13,9 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -40,8 +43,8 @@ _MIMETYPES = {
 
 class UploadForm(FlaskForm):
     file = FileField(
-        "File of experts (.csv, .xlsx or .jsonl)",
-        validators=[FileRequired("Choose the file to upload.")],
+        _l("File of experts (.csv, .xlsx or .jsonl)"),
+        validators=[FileRequired(_l("Choose the file to upload."))],
     )
 
 
@@ -59,7 +62,7 @@ def import_experts() -> str | tuple[str, int]:
             content = read_limited(upload.stream)
             result = bulk_import.preview(content, upload.filename or "", current_user)
         except UploadRefused as exc:
-            form.file.errors.append(f"{exc} Nothing was imported.")
+            form.file.errors.append(_("%(problem)s Nothing was imported.", problem=str(exc)))
         else:
             return _preview_page(result)
     return render_template(
@@ -80,9 +83,9 @@ def confirm_import() -> BaseResponse | tuple[str, int]:
     except (UploadGone, FileRefused):
         return _gone()
     if isinstance(result, Preview):
-        flash("The roster changed since the preview, and the file now has problems.", "error")
+        flash(_("The roster changed since the preview, and the file now has problems."), "error")
         return _preview_page(result)
-    flash(f"Imported: {result}.", "success")
+    flash(_("Imported: %(summary)s.", summary=str(result)), "success")
     return redirect(url_for("roster.focal_point.index"))
 
 
@@ -98,7 +101,7 @@ def discard_import() -> BaseResponse:
         abort(404)
     except UploadGone:
         pass
-    flash("The upload is discarded; nothing was imported.", "info")
+    flash(_("The upload is discarded; nothing was imported."), "info")
     return redirect(url_for("imports.focal_point.import_experts"))
 
 
@@ -107,7 +110,7 @@ def discard_import() -> BaseResponse:
 def import_template(format: str) -> Response:
     organisation = current_user.organisation.name
     if format == "xlsx":
-        areas = [(a.code, a.name) for a in core_areas()]
+        areas = [(a.code, a.label) for a in core_areas()]
         content = blank_files.xlsx_template(organisation, areas)
     elif format == "csv":
         content = blank_files.csv_template(organisation)
@@ -132,8 +135,13 @@ def _preview_page(result: Preview) -> tuple[str, int]:
 def _gone() -> BaseResponse:
     hours = int(bulk_import.PENDING_FOR.total_seconds() // 3600)
     flash(
-        "This upload is no longer waiting to be imported: it was imported or discarded already, "
-        f"or waited more than {hours} hours. Upload the file again.",
+        ngettext(
+            "This upload is no longer waiting to be imported: it was imported or discarded "
+            "already, or waited more than %(num)d hour. Upload the file again.",
+            "This upload is no longer waiting to be imported: it was imported or discarded "
+            "already, or waited more than %(num)d hours. Upload the file again.",
+            hours,
+        ),
         "error",
     )
     return redirect(url_for("imports.focal_point.import_experts"))

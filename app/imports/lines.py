@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.accounts import organisations
 from app.common import audit
@@ -42,8 +45,14 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}: {self.field}: " if self.field else f"line {self.line}: "
-        return where + self.message
+        if self.field:
+            return _(
+                "line %(line)d: %(field)s: %(problem)s",
+                line=self.line,
+                field=self.field,
+                problem=self.message,
+            )
+        return _("line %(line)d: %(problem)s", line=self.line, problem=self.message)
 
 
 class ImportFailed(Exception):
@@ -62,10 +71,17 @@ class ImportSummary:
     organisations_created: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-        if self.organisations_created:
-            text += f"; {len(self.organisations_created)} new organisation(s)"
-        return text
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        if not self.organisations_created:
+            return _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged", **counts)
+        return ngettext(
+            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged; "
+            "%(num)d new organisation",
+            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged; "
+            "%(num)d new organisations",
+            len(self.organisations_created),
+            **counts,
+        )
 
 
 def source_label(command: str, source: Source) -> str:
@@ -86,7 +102,9 @@ def json_objects(source: Source, errors: list[LineError]) -> Iterator[tuple[int,
         try:
             text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
         except UnicodeDecodeError as exc:
-            errors.append(LineError(number, "", f"not valid UTF-8 ({exc.reason})"))
+            errors.append(
+                LineError(number, "", _("not valid UTF-8 (%(reason)s)", reason=exc.reason))
+            )
             continue
         text = text.lstrip("\ufeff").strip()  # a byte-order mark some editors write
         if not text:
@@ -94,17 +112,21 @@ def json_objects(source: Source, errors: list[LineError]) -> Iterator[tuple[int,
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            reason = f"not valid JSON ({exc.msg} at column {exc.colno})"
+            reason = _(
+                "not valid JSON (%(reason)s at column %(column)d)", reason=exc.msg, column=exc.colno
+            )
             errors.append(LineError(number, "", reason))
             continue
         except RecursionError:
-            errors.append(LineError(number, "", "nested too deeply to be an expert or a request"))
+            reason = _("nested too deeply to be an expert or a request")
+            errors.append(LineError(number, "", reason))
             continue
         except ValueError as exc:  # e.g. a number of more than 4,300 digits
-            errors.append(LineError(number, "", f"not a value civcap can read ({exc})"))
+            reason = _("not a value civcap can read (%(reason)s)", reason=str(exc))
+            errors.append(LineError(number, "", reason))
             continue
         if not isinstance(value, dict):
-            errors.append(LineError(number, "", "must be a JSON object {...}"))
+            errors.append(LineError(number, "", _("must be a JSON object {...}")))
             continue
         yield number, value
 
@@ -127,17 +149,21 @@ def repeated(number: int, external_id: str | None, seen: dict[str, int]) -> list
     if not external_id:
         return []
     if external_id in seen:
-        message = f"{external_id} appears twice in this file (also line {seen[external_id]})"
+        message = _(
+            "%(id)s appears twice in this file (also line %(line)d)",
+            id=external_id,
+            line=seen[external_id],
+        )
         return [LineError(number, "external_id", message)]
     seen[external_id] = number
     return []
 
 
 _A_KIND = {
-    OrganisationKind.MEMBER_STATE: "a member state",
-    OrganisationKind.MISSION: "a mission",
-    OrganisationKind.HQ_DEPARTMENT: "an HQ department",
-    OrganisationKind.UN_HR: "UN HR",
+    OrganisationKind.MEMBER_STATE: _l("a member state"),
+    OrganisationKind.MISSION: _l("a mission"),
+    OrganisationKind.HQ_DEPARTMENT: _l("an HQ department"),
+    OrganisationKind.UN_HR: _l("UN HR"),
 }
 
 
@@ -145,12 +171,23 @@ def wrong_kind(
     named: list[tuple[int, str]], what: str, kinds: Sequence[OrganisationKind]
 ) -> list[LineError]:
     """Lines naming an existing organisation of a kind that cannot play this part."""
-    names = {name for _, name in named}
+    names = {name for _number, name in named}
     query = sa.select(Organisation).where(Organisation.name.in_(names))
     found = {o.name: o for o in db.session.scalars(query)}
-    allowed = " or ".join(_A_KIND[k] for k in kinds)
+    allowed = str(_A_KIND[kinds[0]])
+    for kind in kinds[1:]:  # the requesting kinds: "a mission or an HQ department"
+        allowed = _("%(one)s or %(other)s", one=allowed, other=_A_KIND[kind])
     return [
-        LineError(number, what, f"{name!r} is {_A_KIND[found[name].kind]}, not {allowed}")
+        LineError(
+            number,
+            what,
+            _(
+                "%(name)s is %(kind)s, not %(allowed)s",
+                name=repr(name),
+                kind=_A_KIND[found[name].kind],
+                allowed=allowed,
+            ),
+        )
         for number, name in named
         if name in found and found[name].kind not in kinds
     ]
@@ -198,7 +235,12 @@ def find_or_create_organisations(
         try:
             found[name] = find_or_create()
         except ValidationFailed as exc:
-            errors += [LineError(number, field, f"cannot add {name!r}: {e}") for e in exc.errors]
+            errors += [
+                LineError(
+                    number, field, _("cannot add %(name)s: %(problem)s", name=repr(name), problem=e)
+                )
+                for e in exc.errors
+            ]
             continue
         if not existed:
             summary.organisations_created.append(name)

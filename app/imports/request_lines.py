@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
+
 from app.accounts import organisations
 from app.common import audit
 from app.common.errors import FieldError
@@ -101,7 +103,7 @@ def read_requests(
         if not requester.strip():
             line.fail(
                 "requesting_organisation",
-                "is required when no organisation is given for the whole file",
+                _("is required when no organisation is given for the whole file"),
             )
         status = line.choice("status", RequestStatus)
         rules = [_as_mission_country(e) for e in requests.validate(data, areas)]

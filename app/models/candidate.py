@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -35,7 +36,29 @@ class CandidateState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        return {
+            "suggested": gettext("suggested"),
+            "shortlisted": gettext("shortlisted"),
+            "dismissed": gettext("dismissed"),
+            "consultation": gettext("release consultation"),
+            "released": gettext("released"),
+            "not_released": gettext("not released"),
+            "interview": gettext("interview"),
+            "recommended": gettext("recommended"),
+            "selected": gettext("selected"),
+            "deployed": gettext("deployed"),
+            "completed": gettext("completed"),
+        }[self.value]
+
+    @classmethod
+    def label_of(cls, value: object) -> str:
+        """A state as the audit trail recorded it (its code), for people; "—" for none."""
+        if not value:
+            return "—"
+        try:
+            return cls(value).label
+        except ValueError:
+            return str(value).replace("_", " ")
 
 
 # A selection holds a position from the second reviewer's approval on: "selected or later".
@@ -51,6 +74,28 @@ class DismissReason(enum.StrEnum):
     AVAILABILITY = "availability"
     MODALITY = "modality"
     OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "not_relevant": gettext("not relevant"),
+            "seniority": gettext("seniority"),
+            "language": gettext("language"),
+            "availability": gettext("availability"),
+            "modality": gettext("modality"),
+            "other": gettext("other"),
+        }[self.value]
+
+    @classmethod
+    def label_of(cls, value: object) -> str:
+        """A recorded reason for people: a dismiss reason's label, else the words as typed (a
+        focal point's reason for not releasing an expert); "" for none."""
+        if not value:
+            return ""
+        try:
+            return cls(value).label
+        except ValueError:
+            return str(value)
 
 
 class Candidate(db.Model):

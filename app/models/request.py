@@ -4,6 +4,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -26,9 +27,16 @@ class RequestStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        if self is RequestStatus.SUPERSEDED:
-            return "replaced by a revision"
-        return self.value.replace("_", " ")
+        return {
+            "draft": gettext("draft"),
+            "submitted": gettext("submitted"),
+            "open": gettext("open"),
+            "selection": gettext("selection"),
+            "filled": gettext("filled"),
+            "closed_unfilled": gettext("closed unfilled"),
+            "cancelled": gettext("cancelled"),
+            "superseded": gettext("replaced by a revision"),
+        }[self.value]
 
 
 request_skills = sa.Table(

@@ -5,11 +5,31 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
 _SPACES = re.compile(r"\s+")
+
+
+# The seeded core areas (migration 0001) in the reader's language; an area added later shows its
+# stored name until the catalogues name it.
+AREA_LABELS = {
+    "security": _l("Security"),
+    "justice": _l("Justice and corrections"),
+    "core_government": _l("Core government functions"),
+    "political_processes": _l("Political processes"),
+    "economic_revitalization": _l("Economic revitalization"),
+}
+
+
+def area_label(code: str | None, name: str | None = None) -> str:
+    """A core area's name in the reader's language (its stored name, else the code, if unknown)."""
+    if not code:
+        return ""
+    label = AREA_LABELS.get(code)
+    return str(label) if label is not None else (name or code)
 
 
 def normalise_skill(name: str) -> str:
@@ -27,6 +47,10 @@ class CoreArea(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def label(self) -> str:
+        return area_label(self.code, self.name)
 
 
 class Skill(db.Model):

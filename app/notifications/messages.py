@@ -7,11 +7,16 @@ the person acts; they carry no more personal data than the recipient may see in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 
+from app.common import i18n
+from app.common.i18n import day
+from app.common.reference import MODALITIES, language_name
 from app.extensions import db
 from app.models import AuditEvent, Candidate, ExpertiseRequest, Organisation, Role, User
 from app.notifications import outbox
@@ -19,10 +24,6 @@ from app.notifications import outbox
 
 def _link(path: str) -> str:
     return current_app.config["PUBLIC_URL"] + path
-
-
-def _emails(users: Iterable[User]) -> list[str]:
-    return [u.email for u in users if u.active]
 
 
 def focal_points(organisation_ids: Iterable[int]) -> list[User]:
@@ -71,82 +72,156 @@ def _consulted_by(candidate: Candidate) -> User | None:
 
 
 def _facts(request: ExpertiseRequest) -> str:
-    languages = ", ".join(f"{lang.code} {lang.min_level}" for lang in request.languages) or "—"
-    return (
-        f"Request: {request.title}\n"
-        f"Requesting organisation: {request.organisation.name}\n"
-        f"Core area: {request.area.name}\n"
-        f"Languages: {languages}\n"
-        f"Minimum experience: {request.min_years_experience} years\n"
-        f"Start: {request.start_date.isoformat()}, {request.duration_months} month(s)\n"
-        f"Modality: {request.modality.replace('_', ' ')}\n"
+    languages = (
+        ", ".join(f"{language_name(lang.code)} {lang.min_level}" for lang in request.languages)
+        or "—"
     )
+    return _(
+        "Request: %(title)s\n"
+        "Requesting organisation: %(organisation)s\n"
+        "Core area: %(area)s\n"
+        "Languages: %(languages)s\n"
+        "Minimum experience: %(years)s years\n"
+        "Start: %(start)s, for %(months)s month(s)\n"
+        "Modality: %(modality)s\n",
+        title=request.title,
+        organisation=request.organisation.name,
+        area=request.area.label,
+        languages=languages,
+        years=request.min_years_experience,
+        start=day(request.start_date),
+        months=request.duration_months,
+        modality=MODALITIES.get(request.modality, request.modality),
+    )
+
+
+def _send(event: str, users: Iterable[User], write: Callable[[], tuple[str, str]]) -> int:
+    """Queue one message per user, each written (``write``) in the user's own language."""
+    by_language: dict[str, list[str]] = {}
+    for user in users:
+        if user.active:
+            by_language.setdefault(i18n.language_of(user), []).append(user.email)
+    count = 0
+    for language, emails in by_language.items():
+        with force_locale(language):
+            subject, body = write()
+            count += outbox.queue(event, emails, subject, body)
+    return count
 
 
 def request_published(request: ExpertiseRequest, organisations: Iterable[Organisation]) -> int:
-    recipients = _emails(focal_points(o.id for o in organisations))
-    return outbox.queue(
-        "request.published",
-        recipients,
-        f"[civcap] New request for expertise: {request.title}",
-        "UN HR has published a request for civilian expertise to your member state.\n\n"
-        + _facts(request)
-        + f"\nSee it and nominate experts: {_link(f'/outreach/requests/{request.id}')}\n",
-    )
+    def write() -> tuple[str, str]:
+        return (
+            _("[civcap] New request for expertise: %(title)s", title=request.title),
+            _("UN HR has published a request for civilian expertise to your member state.")
+            + "\n\n"
+            + _facts(request)
+            + "\n"
+            + _(
+                "See it and nominate experts: %(link)s",
+                link=_link(f"/outreach/requests/{request.id}"),
+            )
+            + "\n",
+        )
+
+    return _send("request.published", focal_points(o.id for o in organisations), write)
 
 
 def consultation_asked(candidate: Candidate) -> int:
     request, expert = candidate.request, candidate.expert
-    return outbox.queue(
-        "candidate.consultation",
-        _emails(focal_points([expert.organisation_id])),
-        f"[civcap] Release consultation: {expert.full_name}",
-        f"UN HR asks whether {expert.full_name} can be released for the dates of this "
-        "request.\n\n"
-        + _facts(request)
-        + f"\nAnswer (released / not released): {_link('/outreach/consultations')}\n",
-    )
+
+    def write() -> tuple[str, str]:
+        return (
+            _("[civcap] Release consultation: %(name)s", name=expert.full_name),
+            _(
+                "UN HR asks whether %(name)s can be released for the dates of this request.",
+                name=expert.full_name,
+            )
+            + "\n\n"
+            + _facts(request)
+            + "\n"
+            + _(
+                "Answer (released / not released): %(link)s",
+                link=_link("/outreach/consultations"),
+            )
+            + "\n",
+        )
+
+    return _send("candidate.consultation", focal_points([expert.organisation_id]), write)
 
 
 def consultation_answered(candidate: Candidate) -> int:
     asker = _consulted_by(candidate)
     request, expert = candidate.request, candidate.expert
-    return outbox.queue(
-        "candidate.consultation_answered",
-        _emails([asker] if asker else []),
-        f"[civcap] {expert.organisation.name} answered: {expert.full_name} {candidate.state.label}",
-        f"{expert.organisation.name} answered your release consultation for "
-        f"{expert.full_name}: {candidate.state.label}.\n\n"
-        + _facts(request)
-        + f"\nShortlist: {_link(f'/review/requests/{request.id}/shortlist')}\n",
-    )
+
+    def write() -> tuple[str, str]:
+        names = {
+            "name": expert.full_name,
+            "state": expert.organisation.name,
+            "answer": candidate.state.label,
+        }
+        return (
+            _("[civcap] %(state)s answered: %(name)s %(answer)s", **names),
+            _("%(state)s answered your release consultation for %(name)s: %(answer)s.", **names)
+            + "\n\n"
+            + _facts(request)
+            + "\n"
+            + _("Shortlist: %(link)s", link=_link(f"/review/requests/{request.id}/shortlist"))
+            + "\n",
+        )
+
+    return _send("candidate.consultation_answered", [asker] if asker else [], write)
 
 
 def selection_made(candidate: Candidate) -> int:
     request, expert = candidate.request, candidate.expert
-    body = f"{expert.full_name} ({expert.organisation.name}) has been selected.\n\n" + _facts(
-        request
-    )
-    count = outbox.queue(
-        "candidate.selected",
-        _emails(requesters(request)),
-        f"[civcap] Selection made: {request.title}",
-        body + f"\nYour request: {_link(f'/requests/{request.id}')}\n",
-    )
-    return count + outbox.queue(
-        "candidate.selected",
-        _emails(focal_points([expert.organisation_id])),
-        f"[civcap] Your expert {expert.full_name} was selected",
-        body + f"\nThe request: {_link(f'/outreach/requests/{request.id}')}\n",
+
+    def selected() -> str:
+        return (
+            _(
+                "%(name)s (%(state)s) has been selected.",
+                name=expert.full_name,
+                state=expert.organisation.name,
+            )
+            + "\n\n"
+            + _facts(request)
+            + "\n"
+        )
+
+    def to_requesters() -> tuple[str, str]:
+        return (
+            _("[civcap] Selection made: %(title)s", title=request.title),
+            selected() + _("Your request: %(link)s", link=_link(f"/requests/{request.id}")) + "\n",
+        )
+
+    def to_focal_points() -> tuple[str, str]:
+        return (
+            _("[civcap] Your expert %(name)s was selected", name=expert.full_name),
+            selected()
+            + _("The request: %(link)s", link=_link(f"/outreach/requests/{request.id}"))
+            + "\n",
+        )
+
+    count = _send("candidate.selected", requesters(request), to_requesters)
+    return count + _send(
+        "candidate.selected", focal_points([expert.organisation_id]), to_focal_points
     )
 
 
 def request_filled(request: ExpertiseRequest) -> int:
-    return outbox.queue(
-        "request.filled",
-        _emails(requesters(request)),
-        f"[civcap] Request filled: {request.title}",
-        f"All {request.positions} position(s) of your request are filled.\n\n"
-        + _facts(request)
-        + f"\nYour request: {_link(f'/requests/{request.id}')}\n",
-    )
+    def write() -> tuple[str, str]:
+        return (
+            _("[civcap] Request filled: %(title)s", title=request.title),
+            ngettext(
+                "The %(num)d position of your request is filled.",
+                "All %(num)d positions of your request are filled.",
+                request.positions,
+            )
+            + "\n\n"
+            + _facts(request)
+            + "\n"
+            + _("Your request: %(link)s", link=_link(f"/requests/{request.id}"))
+            + "\n",
+        )
+
+    return _send("request.filled", requesters(request), write)

@@ -11,6 +11,8 @@ stale answer is refused as a conflict instead of overwriting a newer one.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -69,7 +71,10 @@ def nominate(request_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        flash(f"{len(added)} expert(s) nominated.", "success")
+        flash(
+            ngettext("%(num)d expert nominated.", "%(num)d experts nominated.", len(added)),
+            "success",
+        )
     return redirect(url_for("outreach.focal_point.request", request_id=expertise_request.id))
 
 
@@ -136,9 +141,9 @@ def answer(candidate_id: int) -> Response:
     back = redirect(url_for("outreach.focal_point.consultations"))
     form = AnswerForm()
     if not form.validate_on_submit():
-        for field, errors in form.errors.items():
+        for errors in form.errors.values():
             for error in errors:
-                flash(f"Your answer for {name} was not recorded: {field}: {error}.", "error")
+                flash(not_recorded(name, error), "error")
         return back
     try:
         version = int(form.version.data or "")
@@ -153,9 +158,17 @@ def answer(candidate_id: int) -> Response:
         )  # fmt: skip
     except ValidationFailed as exc:
         for error in exc.errors:
-            flash(f"Your answer for {name} was not recorded: {error}.", "error")
+            flash(not_recorded(name, error.message), "error")
     except (Conflict, NotAllowed) as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Answer recorded: {name} {candidate.state.label}.", "success")
+        flash(
+            _("Answer recorded: %(name)s %(state)s.", name=name, state=candidate.state.label),
+            "success",
+        )
     return back
+
+
+def not_recorded(name: str, error: str) -> str:
+    """Why an answer was refused, in words (the message says which part of the answer)."""
+    return _("Your answer for %(name)s was not recorded: %(error)s.", name=name, error=error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -14,9 +15,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.common.forms import MultiCheckboxField, choices
+from app.common.reference import region_name
 from app.outreach.publication import Audience, member_states
 
-ANSWERS = [("released", "Released"), ("not_released", "Not released")]
+ANSWERS = [("released", _l("Released")), ("not_released", _l("Not released"))]
 
 
 class NominationForm(FlaskForm):
@@ -27,7 +29,7 @@ class NominationForm(FlaskForm):
     and the service says why an expert of one's own cannot be nominated.
     """
 
-    experts = MultiCheckboxField("Your experts", coerce=int, validate_choice=False)
+    experts = MultiCheckboxField(_l("Your experts"), coerce=int, validate_choice=False)
 
 
 class AnswerForm(FlaskForm):
@@ -35,31 +37,32 @@ class AnswerForm(FlaskForm):
 
     version = HiddenField()
     answer = RadioField(
-        "Answer",
+        _l("Answer"),
         choices=choices(ANSWERS),
-        validators=[InputRequired("choose released or not released")],
+        validators=[InputRequired(_l("choose released or not released"))],
     )
     reason = StringField(
-        "Reason (required when not released)", validators=[Optional(), Length(max=500)]
+        _l("Reason (required when not released)"), validators=[Optional(), Length(max=500)]
     )
     note = TextAreaField(
-        "Legal basis or return arrangements (optional)", validators=[Optional(), Length(max=4000)]
+        _l("Legal basis or return arrangements (optional)"),
+        validators=[Optional(), Length(max=4000)],
     )
 
 
 class PublishForm(FlaskForm):
     """Whom to publish a request to: the union of all, regions, the global South and names."""
 
-    everyone = BooleanField("All member states")
-    regions = SelectMultipleField("Regions")
-    global_south = BooleanField("Global South member states")
-    organisations = SelectMultipleField("Member states by name", coerce=int)
+    everyone = BooleanField(_l("All member states"))
+    regions = SelectMultipleField(_l("Regions"))
+    global_south = BooleanField(_l("Global South member states"))
+    organisations = SelectMultipleField(_l("Member states by name"), coerce=int)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         states = member_states(Audience(everyone=True))
         regions = sorted({s.region for s in states if s.region})
-        self.regions.choices = choices((r, r) for r in regions)
+        self.regions.choices = choices((r, region_name(r)) for r in regions)
         self.organisations.choices = choices((s.id, s.name) for s in states)
 
     def audience(self) -> Audience:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -31,11 +32,13 @@ from matching import Filters
 def nominate(request: ExpertiseRequest, experts: Sequence[Expert], actor: User) -> list[Candidate]:
     """A focal point puts their own experts forward; all of them or none."""
     if actor.role is not Role.FOCAL_POINT or not is_published_to(request, actor.organisation_id):
-        raise NotAllowed("This request is not published to your member state.")
+        raise NotAllowed(_("This request is not published to your member state."))
     if request.status not in PUBLISHABLE:
-        raise NotAllowed(f"This request is {request.status.label}; nominations are closed.")
+        raise NotAllowed(
+            _("This request is %(status)s; nominations are closed.", status=request.status.label)
+        )
     if not experts:
-        raise ValidationFailed([FieldError("experts", "choose at least one expert")])
+        raise ValidationFailed([FieldError("experts", _("choose at least one expert"))])
     errors = []
     taken = {
         c.expert_id: c
@@ -48,16 +51,17 @@ def nominate(request: ExpertiseRequest, experts: Sequence[Expert], actor: User) 
     }
     for expert in experts:
         if expert.organisation_id != actor.organisation_id:
-            raise NotAllowed("A member state nominates only its own experts.")
+            raise NotAllowed(_("A member state nominates only its own experts."))
         if expert.status is not ExpertStatus.ACTIVE or expert.consent_given_at is None:
-            errors.append(FieldError("experts", f"{expert.full_name} is not active with consent"))
+            message = _("%(name)s is not active with consent", name=expert.full_name)
+            errors.append(FieldError("experts", message))
         elif expert.id in taken:
-            errors.append(
-                FieldError(
-                    "experts",
-                    f"{expert.full_name} is already a candidate ({taken[expert.id].state.label})",
-                )
+            message = _(
+                "%(name)s is already a candidate (%(state)s)",
+                name=expert.full_name,
+                state=taken[expert.id].state.label,
             )
+            errors.append(FieldError("experts", message))
     if errors:
         raise ValidationFailed(errors)
     try:
@@ -81,8 +85,10 @@ def nominate(request: ExpertiseRequest, experts: Sequence[Expert], actor: User) 
                 )  # fmt: skip
     except IntegrityError as exc:  # the same expert put forward at the same moment elsewhere
         raise Conflict(
-            "One of these experts was put forward for this request by someone else at the same "
-            "moment. Nothing of yours was saved; look at the request again."
+            _(
+                "One of these experts was put forward for this request by someone else at the "
+                "same moment. Nothing of yours was saved; look at the request again."
+            )
         ) from exc
     return added
 

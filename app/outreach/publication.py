@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.common import audit
@@ -59,23 +60,26 @@ def member_states(audience: Audience) -> list[Organisation]:
 def publish(request: ExpertiseRequest, audience: Audience, actor: User) -> list[Organisation]:
     """Publish an open request; returns the member states newly reached (they are notified)."""
     if actor.role is not Role.HR_REVIEWER:
-        raise NotAllowed("Only an HR reviewer publishes a request.")
+        raise NotAllowed(_("Only an HR reviewer publishes a request."))
     if request.status not in PUBLISHABLE:
         raise NotAllowed(
-            f"This request is {request.status.label}; accept it first (only open requests "
-            "and requests in selection are published)."
+            _(
+                "This request is %(status)s; accept it first (only open requests and requests "
+                "in selection are published).",
+                status=request.status.label,
+            )
         )
     if audience.empty:
-        raise ValidationFailed(
-            [FieldError("audience", "choose all member states, regions, the global South or names")]
-        )
+        message = _("choose all member states, regions, the global South or names")
+        raise ValidationFailed([FieldError("audience", message)])
     reached = member_states(audience)
     if not reached:
-        raise ValidationFailed([FieldError("audience", "no member state matches this choice")])
+        message = _("no member state matches this choice")
+        raise ValidationFailed([FieldError("audience", message)])
     already = set(published_to(request))
     new = [o for o in reached if o.id not in already]
     if not new:
-        raise NotAllowed("The request is already published to every member state chosen.")
+        raise NotAllowed(_("The request is already published to every member state chosen."))
     for organisation in new:
         db.session.add(
             RequestPublication(

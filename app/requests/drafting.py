@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.common import audit
 from app.common.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 from app.common.transaction import transaction
@@ -43,16 +45,26 @@ def validate(data: RequestData, known_areas: set[str] | None = None) -> list[Fie
     check.optional_text("external_id", data.external_id, 64)
     areas = core_area_codes() if known_areas is None else known_areas
     if data.area not in areas:
-        check.fail("area", f"{data.area!r} is not a core area ({', '.join(sorted(areas))})")
+        check.fail(
+            "area",
+            _(
+                "%(value)s is not a core area (%(areas)s)",
+                value=repr(data.area),
+                areas=", ".join(sorted(areas)),
+            ),
+        )
     for i, skill in enumerate(data.skills):
         if not normalise_skill(skill):
-            check.fail(f"required_skills[{i}]", "is empty")
+            check.fail(f"required_skills[{i}]", _("is empty"))
         elif len(skill) > 200:
-            check.fail(f"required_skills[{i}]", "is too long (at most 200 characters)")
+            check.fail(
+                f"required_skills[{i}]",
+                _("is too long (at most %(max)s characters)", max=200),
+            )
     check.languages("languages", data.languages, "min_level")
     check.whole_number("min_years_experience", data.min_years_experience, 0, 50)
     if data.start_date is None:
-        check.fail("start_date", "is required")
+        check.fail("start_date", _("is required"))
     check.whole_number("duration_months", data.duration_months, 1, 60)
     check.modality("modality", data.modality)
     check.country("country", data.country, required=False)
@@ -118,8 +130,11 @@ def ensure_editable(request: ExpertiseRequest) -> None:
     """Raise NotAllowed unless the request is still a draft (the only state that can be edited)."""
     if not request.is_editable:
         raise NotAllowed(
-            f"This request is {request.status.label}; only drafts can be edited. "
-            "Revising a submitted request makes a new revision."
+            _(
+                "This request is %(status)s; only drafts can be edited. "
+                "Revising a submitted request makes a new revision.",
+                status=request.status.label,
+            )
         )
 
 
@@ -133,8 +148,10 @@ def update_draft(
     ensure_editable(request)
     if expected_version is not None and expected_version != request.version:
         raise Conflict(
-            "This request was changed by someone else while you were editing. "
-            "The form now shows the current request; re-apply your changes."
+            _(
+                "This request was changed by someone else while you were editing. "
+                "The form now shows the current request; re-apply your changes."
+            )
         )
     errors = validate(data)
     if errors:
@@ -156,11 +173,11 @@ def update_draft(
 def submit(request: ExpertiseRequest, actor: User, today: date | None = None) -> ExpertiseRequest:
     """The mission submits a draft to HR. The start date must not be in the past."""
     if request.status is not RequestStatus.DRAFT:
-        raise NotAllowed(f"This request is already {request.status.label}.")
+        raise NotAllowed(_("This request is already %(status)s.", status=request.status.label))
     today = today or date.today()
     if request.start_date < today:
         raise ValidationFailed(
-            [FieldError("start_date", "is in the past; set a new start date before submitting")]
+            [FieldError("start_date", _("is in the past; set a new start date before submitting"))]
         )
     before = snapshot(request)
     request.status = RequestStatus.SUBMITTED

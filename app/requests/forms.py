@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -41,7 +43,9 @@ class RequiredLanguageForm(LanguageLevelForm):
     """A required language and the minimum CEFR level a candidate must hold."""
 
     level = SelectField(
-        "Minimum level", choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="—"), default=""
+        _l("Minimum level"),
+        choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="—"),
+        default="",
     )
 
 
@@ -52,36 +56,37 @@ class RequestForm(FlaskForm):
     the service's explanation on the field instead of a bare "Not a valid choice".
     """
 
-    title = StringField("Title")
-    terms_of_reference = TextAreaField("Terms of reference")
-    area = SelectField("Core area", validate_choice=False)
-    required_skills = TextAreaField("Required skills")
+    title = StringField(_l("Title"))
+    terms_of_reference = TextAreaField(_l("Terms of reference"))
+    area = SelectField(_l("Core area"), validate_choice=False)
+    required_skills = TextAreaField(_l("Required skills"))
     languages = FieldList(
-        FormField(RequiredLanguageForm), label="Required languages", min_entries=LANGUAGE_ROWS
+        FormField(RequiredLanguageForm), label=_l("Required languages"), min_entries=LANGUAGE_ROWS
     )
     min_years_experience = IntegerField(
-        "Minimum years of experience", validators=[Optional()], default=0
+        _l("Minimum years of experience"), validators=[Optional()], default=0
     )
-    start_date = DateField("Start date", validators=[Optional()])
+    start_date = DateField(_l("Start date"), validators=[Optional()])
     duration_months = IntegerField(
-        "Duration (months)", validators=[InputRequired("is required")], default=6
+        _l("Duration (months)"), validators=[InputRequired(_l("is required"))], default=6
     )
-    duty_station = StringField("Duty station")
-    country = SelectField(
-        "Country", choices=choices(country_choices(), blank="—"), validate_choice=False
-    )
-    modality = SelectField("Modality", choices=choices(MODALITIES.items()), validate_choice=False)
+    duty_station = StringField(_l("Duty station"))
+    country = SelectField(_l("Country"), choices=[], validate_choice=False)
+    modality = SelectField(_l("Modality"), choices=[], validate_choice=False)
     positions = IntegerField(
-        "Number of positions", validators=[InputRequired("is required")], default=1
+        _l("Number of positions"), validators=[InputRequired(_l("is required"))], default=1
     )
     # Optimistic locking: the version the requester started editing from.
     version = HiddenField()
-    save_draft = SubmitField("Save draft")
-    save_and_submit = SubmitField("Save and submit")
+    save_draft = SubmitField(_l("Save draft"))
+    save_and_submit = SubmitField(_l("Save and submit"))
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        # Named in the reader's language, so made for each request.
         self.area.choices = area_choices(blank="—")
+        self.country.choices = choices(country_choices(), blank="—")
+        self.modality.choices = choices(MODALITIES.items())
 
     def to_data(self) -> RequestData:
         """The request as entered; fields that did not parse are left for the errors to explain."""
@@ -142,7 +147,7 @@ class CloseForm(FlaskForm):
 
     outcome = HiddenField()
     version = HiddenField()
-    reason = TextAreaField("Reason")
+    reason = TextAreaField(_l("Reason"))
 
     def expected_version(self) -> int | None:
         try:
@@ -154,7 +159,7 @@ class CloseForm(FlaskForm):
 class SubmitRequestForm(FlaskForm):
     """The submit button on a request page (a form of its own, for its CSRF token)."""
 
-    submit = SubmitField("Submit to HR")
+    submit = SubmitField(_l("Submit to HR"))
 
 
 class RequestListFilters(FlaskForm):
@@ -163,38 +168,34 @@ class RequestListFilters(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(
-        "Status",
-        choices=choices(((s.value, s.label) for s in RequestStatus), blank="Any status"),
-        default="",
-    )
-    area = SelectField("Core area", default="")
+    status = SelectField(_l("Status"), choices=[], default="")
+    area = SelectField(_l("Core area"), default="")
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.area.choices = area_choices(blank="Any area")
+        self.status.choices = choices(
+            ((s.value, s.label) for s in RequestStatus), blank=_("Any status")
+        )
+        self.area.choices = area_choices(blank=_("Any area"))
 
 
 class RequestFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    text = SearchField("Search title, terms of reference, reference", validators=[Optional()])
-    area = SelectField("Core area", default="")
-    language = language_filter("Requires language")
-    # HR never sees drafts: the choices leave them out.
-    status = SelectField(
-        "Status",
-        choices=choices(
-            ((s.value, s.label) for s in RequestStatus if s is not RequestStatus.DRAFT),
-            blank="Any status",
-        ),
-        default="",
-    )
+    text = SearchField(_l("Search title, terms of reference, reference"), validators=[Optional()])
+    area = SelectField(_l("Core area"), default="")
+    language = language_filter(_l("Requires language"))
+    status = SelectField(_l("Status"), choices=[], default="")
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.area.choices = area_choices(blank="Any area")
+        self.area.choices = area_choices(blank=_("Any area"))
+        # HR never sees drafts: the choices leave them out.
+        self.status.choices = choices(
+            ((s.value, s.label) for s in RequestStatus if s is not RequestStatus.DRAFT),
+            blank=_("Any status"),
+        )
 
 
 class AcceptForm(FlaskForm):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask import request as http_request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -97,7 +99,7 @@ def accept(request_id: int) -> Response:
     except (NotAllowed, Conflict) as exc:
         flash(str(exc), "error")
     else:
-        flash("Accepted: the request is open for matching and for publishing.", "success")
+        flash(_("Accepted: the request is open for matching and for publishing."), "success")
     return redirect(url_for("requests.hr.show", request_id=request_id))
 
 
@@ -118,10 +120,14 @@ def publish(request_id: int) -> Response | tuple[str, int]:
     except NotAllowed as exc:
         flash(str(exc), "error")
     else:
-        names = ", ".join(o.name for o in reached)
         flash(
-            f"Published to {len(reached)} member state(s): {names}. "
-            "Their focal points are told by email.",
+            ngettext(
+                "Published to %(num)d member state: %(names)s. Its focal points are told by email.",
+                "Published to %(num)d member states: %(names)s. "
+                "Their focal points are told by email.",
+                len(reached),
+                names=", ".join(o.name for o in reached),
+            ),
             "success",
         )
     return redirect(url_for("requests.hr.show", request_id=request_id))

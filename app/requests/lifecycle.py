@@ -12,6 +12,7 @@ import logging
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.common import audit
 from app.common.errors import (
@@ -41,8 +42,11 @@ CLOSINGS: dict[RequestStatus, frozenset[RequestStatus]] = {
 def _check_version(request: ExpertiseRequest, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != request.version:
         raise Conflict(
-            f"Someone else changed this request meanwhile: it is now {request.status.label}. "
-            "Nothing of yours was saved."
+            _(
+                "Someone else changed this request meanwhile: it is now %(status)s. "
+                "Nothing of yours was saved.",
+                status=request.status.label,
+            )
         )
 
 
@@ -59,10 +63,13 @@ def accept(
     """HR accepts a submitted request: it is open for matching and outreach."""
     _check_version(request, expected_version)
     if actor.role is not Role.HR_REVIEWER:
-        raise NotAllowed("Only an HR reviewer accepts a request.")
+        raise NotAllowed(_("Only an HR reviewer accepts a request."))
     if request.status is not R.SUBMITTED:
         raise NotAllowed(
-            f"This request is {request.status.label}; only submitted requests are accepted."
+            _(
+                "This request is %(status)s; only submitted requests are accepted.",
+                status=request.status.label,
+            )
         )
     request.status = R.OPEN
     audit.record("request.open", "request", request.id, actor=actor,
@@ -85,7 +92,9 @@ def close(
     _check_version(request, expected_version)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed([FieldError("reason", f"say why the request is {outcome.label}")])
+        raise ValidationFailed(
+            [FieldError("reason", _("say why the request is %(outcome)s", outcome=outcome.label))]
+        )
     before = request.status.value
     request.status, request.closed_reason = outcome, reason
     audit.record(
@@ -114,7 +123,7 @@ def revise(
     _check_version(request, expected_version)
     errors = validate(data)
     if data.start_date is not None and data.start_date < (today or date.today()):
-        errors.append(FieldError("start_date", "is in the past; a revision starts from today"))
+        errors.append(FieldError("start_date", _("is in the past; a revision starts from today")))
     if errors:
         raise ValidationFailed(errors)
     with transaction("request"):
@@ -180,11 +189,12 @@ def revisions(request: ExpertiseRequest) -> list[ExpertiseRequest]:
 def revise_refusal(request: ExpertiseRequest, actor: User) -> str | None:
     """Why ``actor`` cannot revise ``request`` now, or None if they can."""
     if not _owns_or_reviews(request, actor):
-        return "Only HR or the requesting organisation can revise this request."
+        return _("Only HR or the requesting organisation can revise this request.")
     if request.status not in REVISABLE:
-        return (
-            f"This request is {request.status.label}; only submitted, open or in-selection "
-            "requests are revised (a draft is simply edited)."
+        return _(
+            "This request is %(status)s; only submitted, open or in-selection "
+            "requests are revised (a draft is simply edited).",
+            status=request.status.label,
         )
     return None
 
@@ -192,14 +202,19 @@ def revise_refusal(request: ExpertiseRequest, actor: User) -> str | None:
 def close_refusal(request: ExpertiseRequest, outcome: RequestStatus, actor: User) -> str | None:
     """Why ``actor`` cannot close ``request`` as ``outcome`` now, or None if they can."""
     if outcome not in CLOSINGS:
-        return f"A request cannot be closed as {outcome.label}."
+        return _("A request cannot be closed as %(outcome)s.", outcome=outcome.label)
     if outcome is R.CLOSED_UNFILLED and actor.role is not Role.HR_REVIEWER:
-        return "Only an HR reviewer closes a request unfilled."
+        return _("Only an HR reviewer closes a request unfilled.")
     if not _owns_or_reviews(request, actor):
-        return "Only HR or the requesting organisation can cancel this request."
+        return _("Only HR or the requesting organisation can cancel this request.")
     if request.status not in CLOSINGS[outcome]:
         allowed = ", ".join(sorted(s.label for s in CLOSINGS[outcome]))
-        return f"A {request.status.label} request cannot be {outcome.label} (only: {allowed})."
+        return _(
+            "A %(status)s request cannot be %(outcome)s (only: %(allowed)s).",
+            status=request.status.label,
+            outcome=outcome.label,
+            allowed=allowed,
+        )
     return None
 
 

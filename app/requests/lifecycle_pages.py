@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -26,8 +28,8 @@ Page = str | Response | tuple[str, int]
 PageFunction = Callable[..., str]
 
 CLOSE_LABELS = {
-    RequestStatus.CLOSED_UNFILLED: "Close unfilled",
-    RequestStatus.CANCELLED: "Cancel request",
+    RequestStatus.CLOSED_UNFILLED: _l("Close unfilled"),
+    RequestStatus.CANCELLED: _l("Cancel request"),
 }
 
 
@@ -94,12 +96,15 @@ def close(expertise_request: ExpertiseRequest, page: PageFunction, back: str) ->
         )
     except ValidationFailed as exc:
         attach_errors(form, exc.errors)
-        flash(f"The request was not {outcome.label}: say why.", "error")
+        flash(_("The request was not %(outcome)s: say why.", outcome=outcome.label), "error")
         return page(expertise_request, close_form=form), 422
     except (NotAllowed, Conflict) as exc:
         flash(str(exc), "error")
     else:
-        flash(f"The request is now {outcome.label}. The reason is kept with it.", "success")
+        flash(
+            _("The request is now %(outcome)s. The reason is kept with it.", outcome=outcome.label),
+            "success",
+        )
     return redirect(back)
 
 
@@ -138,8 +143,11 @@ def revise(expertise_request: ExpertiseRequest, action: str, page_endpoint: str)
         flash(str(exc), "error")
         return redirect(back)
     flash(
-        f"Saved as revision {revisions(revision).number}. The earlier revision is kept, with "
-        "its shortlist, marked as replaced; the suggestions were run again for this one.",
+        _(
+            "Saved as revision %(number)s. The earlier revision is kept, with its shortlist, "
+            "marked as replaced; the suggestions were run again for this one.",
+            number=revisions(revision).number,
+        ),
         "success",
     )
     return redirect(url_for(page_endpoint, request_id=revision.id))

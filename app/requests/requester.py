@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask import request as http_request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -19,7 +20,7 @@ from app.common.permissions import request_for, role_required
 from app.extensions import db
 from app.models import ExpertiseRequest, Role
 from app.requests import drafting as request_service
-from app.requests import lifecycle, search
+from app.requests import history, lifecycle, search
 from app.requests import lifecycle_pages as pages
 from app.requests.forms import (
     CloseForm,
@@ -29,6 +30,8 @@ from app.requests.forms import (
 )
 
 bp = Blueprint("requester", __name__, url_prefix="/requests")
+# The audit trail's labels, for the history tables of every feature's pages.
+history.register(bp)
 
 
 Page = str | Response | tuple[str, int]
@@ -68,7 +71,7 @@ def new() -> Page:
         return _form_page(form, None, action), 422
     if form.save_and_submit.data:
         return _submit_saved_draft(form, draft)
-    flash("Draft saved. It stays with your organisation until you submit it.", "success")
+    flash(_("Draft saved. It stays with your organisation until you submit it."), "success")
     return redirect(url_for("requests.requester.show", request_id=draft.id))
 
 
@@ -153,7 +156,7 @@ def edit(request_id: int) -> Page:
         return redirect(url_for("requests.requester.show", request_id=request_id))
     if form.save_and_submit.data:
         return _submit_saved_draft(form, expertise_request)
-    flash("Draft saved.", "success")
+    flash(_("Draft saved."), "success")
     return redirect(url_for("requests.requester.show", request_id=request_id))
 
 
@@ -166,12 +169,12 @@ def submit(request_id: int) -> Response:
     try:
         request_service.submit(expertise_request, current_user)
     except ValidationFailed as exc:
-        flash(f"Not submitted: {_sentence(exc.errors)}.", "error")
+        flash(_("Not submitted. %(problems)s", problems=_sentence(exc.errors)), "error")
         return redirect(url_for("requests.requester.edit", request_id=request_id))
     except (NotAllowed, Conflict) as exc:
         flash(str(exc), "error")
     else:
-        flash("Submitted to HR. You can follow its status here.", "success")
+        flash(_("Submitted to HR. You can follow its status here."), "success")
     return redirect(url_for("requests.requester.show", request_id=request_id))
 
 
@@ -183,15 +186,21 @@ def _submit_saved_draft(form: RequestForm, draft: ExpertiseRequest) -> Page:
         form.show_errors(exc.errors)
         form.version.data = str(draft.version)
         flash(
-            "Your draft was saved, but it was not submitted: "
-            f"{_sentence(exc.errors)}. Correct it below and choose “Save and submit” again.",
+            _(
+                "Your draft was saved, but it was not submitted. %(problems)s "
+                "Correct it below and choose “Save and submit” again.",
+                problems=_sentence(exc.errors),
+            ),
             "warning",
         )
         return _form_page(form, draft, url_for("requests.requester.edit", request_id=draft.id)), 422
     except (NotAllowed, Conflict) as exc:
-        flash(f"Your draft was saved, but it was not submitted: {exc}", "warning")
+        flash(
+            _("Your draft was saved, but it was not submitted: %(reason)s", reason=str(exc)),
+            "warning",
+        )
         return redirect(url_for("requests.requester.show", request_id=draft.id))
-    flash("Saved and submitted to HR. You can follow its status here.", "success")
+    flash(_("Saved and submitted to HR. You can follow its status here."), "success")
     return redirect(url_for("requests.requester.show", request_id=draft.id))
 
 
@@ -202,4 +211,8 @@ def _form_page(form: RequestForm, expertise_request: ExpertiseRequest | None, ac
 
 
 def _sentence(errors: list[FieldError]) -> str:
-    return "; ".join(f"{e.field.replace('_', ' ')} {e.message}" for e in errors)
+    """The errors as sentences: "Start date: is in the past; …." (one per field)."""
+    return " ".join(
+        _("%(field)s: %(problem)s.", field=history.field_label(e.field), problem=e.message)
+        for e in errors
+    )

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.common import audit
 from app.common.errors import Conflict, FieldError, ValidationFailed
@@ -60,35 +61,49 @@ def validate(data: ExpertData, known_areas: set[str] | None = None) -> list[Fiel
     check.optional_text("phone", data.phone, 40)
     check.email("email", data.email)
     if data.gender not in GENDERS:
-        check.fail("gender", f"{data.gender!r} is not one of {', '.join(GENDERS)}")
+        check.fail(
+            "gender",
+            _(
+                "%(value)s is not one of %(choices)s",
+                value=repr(data.gender),
+                choices=", ".join(GENDERS),
+            ),
+        )
     check.country("nationality", data.nationality)
     if data.birth_year is not None:
         check.whole_number("birth_year", data.birth_year, 1900, date.today().year - 16)
     check.whole_number("years_experience", data.years_experience, 0, 70)
     for i, skill in enumerate(data.skills):
         if not normalise_skill(skill):
-            check.fail(f"skills[{i}]", "is empty")
+            check.fail(f"skills[{i}]", _("is empty"))
         elif len(skill) > 200:
-            check.fail(f"skills[{i}]", "is too long (at most 200 characters)")
+            check.fail(f"skills[{i}]", _("is too long (at most %(max)s characters)", max=200))
     areas = core_area_codes() if known_areas is None else known_areas
     for i, area in enumerate(data.areas):
         if area not in areas:
-            check.fail(f"areas[{i}]", f"{area!r} is not a core area ({', '.join(sorted(areas))})")
+            check.fail(
+                f"areas[{i}]",
+                _(
+                    "%(value)s is not a core area (%(areas)s)",
+                    value=repr(area),
+                    areas=", ".join(sorted(areas)),
+                ),
+            )
     if not data.languages:
-        check.fail("languages", "at least one language with its CEFR level is required")
+        check.fail("languages", _("at least one language with its CEFR level is required"))
     check.languages("languages", data.languages, "level")
     if data.available_from is None:
-        check.fail("available_from", "is required")
+        check.fail("available_from", _("is required"))
     elif data.available_until is not None and data.available_until < data.available_from:
-        check.fail("available_until", "must not be before available_from")
+        check.fail("available_until", _("must not be before available_from"))
     if not data.modalities:
-        check.fail("modalities", "at least one accepted modality is required")
+        check.fail("modalities", _("at least one accepted modality is required"))
     for i, modality in enumerate(data.modalities):
         check.modality(f"modalities[{i}]", modality)
     for i, country in enumerate(data.countries_of_experience):
         check.country(f"countries_of_experience[{i}]", country)
     if not data.consent:
-        check.fail("consent", "the expert's consent to be on the roster is required")
+        check.fail("consent", _("the expert's consent to be on the roster is required"))
     return check.errors
 
 
@@ -174,7 +189,7 @@ def _status_errors(current: ExpertStatus | None, wanted: ExpertStatus | None) ->
     """A record becomes (or stops being) merged only by merging duplicates, never by an edit."""
     if wanted is None or wanted == current or ExpertStatus.MERGED not in (current, wanted):
         return []
-    return [FieldError("status", "only merging duplicates makes a record merged, or undoes it")]
+    return [FieldError("status", _("only merging duplicates makes a record merged, or undoes it"))]
 
 
 def _areas_by_code() -> dict[str, Any]:
@@ -209,14 +224,19 @@ def update(
     """Save an edit; refused with Conflict when someone saved a newer version meanwhile."""
     if expected_version is not None and expected_version != expert.version:
         raise Conflict(
-            "This expert was changed by someone else while you were editing. "
-            "The form now shows the current record; re-apply your changes."
+            _(
+                "This expert was changed by someone else while you were editing. "
+                "The form now shows the current record; re-apply your changes."
+            )
         )
     if expert.erased_at is not None:
-        raise Conflict("This expert's personal data was erased: the record cannot be edited.")
+        raise Conflict(_("This expert's personal data was erased: the record cannot be edited."))
     if expert.merged_into_id is not None:
         raise Conflict(
-            f"This record was merged into expert #{expert.merged_into_id}: edit that one instead."
+            _(
+                "This record was merged into expert #%(id)s: edit that one instead.",
+                id=expert.merged_into_id,
+            )
         )
     areas = _areas_by_code()
     errors = validate(data, set(areas)) + _status_errors(expert.status, data.status)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -24,6 +26,60 @@ from app.roster.forms import (
 )
 
 bp = Blueprint("focal_point", __name__, url_prefix="/roster")
+
+# What happened to an expert, as their history shows it (audit actions without "expert.").
+ACTIONS = {
+    "registered": _l("registered"),
+    "updated": _l("updated"),
+    "cv_uploaded": _l("CV uploaded"),
+    "reconfirmation_sent": _l("reconfirmation sent"),
+    "availability_confirmed": _l("availability confirmed"),
+    "availability_changed": _l("availability changed"),
+    "withdrawn": _l("withdrawn"),
+    "merged": _l("merged"),
+    "not_duplicate": _l("not a duplicate"),
+    "exported": _l("exported"),
+    "erased": _l("erased"),
+}
+
+# The fields of the history's snapshots (``experts.snapshot`` and the CV, availability, merge
+# and erasure events), as the "Changed" column names them.
+FIELDS = {
+    "external_id": _l("external id"),
+    "organisation_id": _l("member state"),
+    "full_name": _l("full name"),
+    "email": _l("email"),
+    "phone": _l("phone"),
+    "gender": _l("gender"),
+    "nationality": _l("nationality"),
+    "birth_year": _l("birth year"),
+    "title": _l("title"),
+    "summary": _l("CV summary"),
+    "skills": _l("skills"),
+    "areas": _l("core areas"),
+    "languages": _l("languages"),
+    "years_experience": _l("years of experience"),
+    "available_from": _l("available from"),
+    "available_until": _l("available until"),
+    "modalities": _l("accepted modalities"),
+    "countries_of_experience": _l("countries of experience"),
+    "consent_version": _l("consent text version"),
+    "status": _l("status"),
+    "availability_confirmed_at": _l("availability confirmed"),
+    "withdrawn_at": _l("withdrawn"),
+    "cv_filename": _l("CV file name"),
+    "cv_content_type": _l("CV file type"),
+    "cv_uploaded_at": _l("CV uploaded on"),
+    "merged_from": _l("merged from"),
+    "merged_into": _l("merged into"),
+    "erased": _l("erased"),
+}
+
+
+def _readable(names: dict[str, object], name: str) -> str:
+    """A code of the audit trail in the reader's language (an unknown one, spelled out)."""
+    label = names.get(name)
+    return str(label) if label is not None else name.replace("_", " ")
 
 
 def _consent_version() -> str:
@@ -55,7 +111,7 @@ def new() -> str | Response:
         except ValidationFailed as exc:
             attach_errors(form, exc.errors)
         else:
-            flash(f"{expert.full_name} is registered on the roster.", "success")
+            flash(_("%(name)s is registered on the roster.", name=expert.full_name), "success")
             return redirect(url_for("roster.focal_point.show", expert_id=expert.id))
     return render_template(
         "roster/form.html", form=form, expert=None, consent_version=_consent_version()
@@ -67,7 +123,14 @@ def new() -> str | Response:
 def show(expert_id: int) -> str:
     expert = expert_for(current_user, expert_id, edit=True)
     newest_first = reversed(audit.history("expert", expert.id))
-    history = [(event, audit.changed_fields(event.before, event.after)) for event in newest_first]
+    history = [
+        (
+            event,
+            _readable(ACTIONS, event.action.removeprefix("expert.")),
+            [_readable(FIELDS, name) for name in audit.changed_fields(event.before, event.after)],
+        )
+        for event in newest_first
+    ]
     return render_template("roster/show.html", expert=expert, history=history)
 
 
@@ -92,7 +155,7 @@ def edit(expert_id: int) -> str | Response:
             # Show the record as it is now, at its current version.
             form = _edit_form(expert)
         else:
-            flash(f"Changes to {expert.full_name} are saved.", "success")
+            flash(_("Changes to %(name)s are saved.", name=expert.full_name), "success")
             return redirect(url_for("roster.focal_point.show", expert_id=expert.id))
     return render_template(
         "roster/form.html", form=form, expert=expert, consent_version=_consent_version()

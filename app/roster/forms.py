@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -30,7 +32,6 @@ from wtforms.widgets import HiddenInput
 from app.common.forms import (
     LanguageLevelForm,
     MultiCheckboxField,
-    area_choices,
     choices,
     language_filter,
     language_pairs,
@@ -46,43 +47,60 @@ LANGUAGE_ROWS = 4
 
 
 def _area_pairs() -> list[tuple[str, str]]:
-    return [(area.code, area.name) for area in core_areas()]
+    """The core areas, named in the reader's language (built per request)."""
+    return [(area.code, area.label) for area in core_areas()]
+
+
+def _status_pairs() -> list[tuple[str, str]]:
+    """The expert statuses, named in the reader's language (built per request)."""
+    return [(s.value, s.label.capitalize()) for s in ExpertStatus]
+
+
+def _level_pairs() -> list[tuple[str, str]]:
+    return [(level, level) for level in CEFR_LEVELS]
 
 
 class ExpertForm(FlaskForm):
-    """Register an expert. Core-area choices come from the database, so they are set per form."""
+    """Register an expert. Choices named in the reader's language (countries, core areas, which
+    also come from the database) are set per form."""
 
-    full_name = StringField("Full name")
-    email = EmailField("Email")
-    phone = StringField("Phone")
-    gender = SelectField("Gender", choices=choices(GENDERS.items()), default="undisclosed")
-    nationality = SelectField("Nationality", default="")
-    birth_year = IntegerField("Birth year (optional)", validators=[Optional()])
-    title = StringField("Title", description="The expert's professional title or current post.")
-    summary = TextAreaField("CV summary")
-    skills = TextAreaField("Skills", description="One skill per line.")
-    areas = MultiCheckboxField("Core areas")
+    full_name = StringField(_l("Full name"))
+    email = EmailField(_l("Email"))
+    phone = StringField(_l("Phone"))
+    gender = SelectField(_l("Gender"), choices=choices(GENDERS.items()), default="undisclosed")
+    nationality = SelectField(_l("Nationality"), default="")
+    birth_year = IntegerField(_l("Birth year (optional)"), validators=[Optional()])
+    title = StringField(
+        _l("Title"), description=_l("The expert's professional title or current post.")
+    )
+    summary = TextAreaField(_l("CV summary"))
+    skills = TextAreaField(_l("Skills"), description=_l("One skill per line."))
+    areas = MultiCheckboxField(_l("Core areas"))
     languages = FieldList(FormField(LanguageLevelForm), min_entries=LANGUAGE_ROWS)
     years_experience = IntegerField(
-        "Years of professional experience", validators=[InputRequired()], default=0
+        _l("Years of professional experience"), validators=[InputRequired()], default=0
     )
-    available_from = DateField("Available from", validators=[Optional()])
+    available_from = DateField(_l("Available from"), validators=[Optional()])
     available_until = DateField(
-        "Available until", validators=[Optional()], description="Leave empty if open-ended."
+        _l("Available until"),
+        validators=[Optional()],
+        description=_l("Leave empty if open-ended."),
     )
-    modalities = MultiCheckboxField("Accepted modalities", choices=choices(MODALITIES.items()))
+    modalities = MultiCheckboxField(_l("Accepted modalities"), choices=choices(MODALITIES.items()))
     countries_of_experience = SelectMultipleField(
-        "Countries of experience",
-        choices=choices(country_choices()),
+        _l("Countries of experience"),
+        choices=[],
         render_kw={"size": 8},
-        description="Hold Ctrl (or Cmd) to choose several.",
+        description=_l("Hold Ctrl (or Cmd) to choose several."),
     )
-    consent = BooleanField("The expert consents to be on the roster")
-    submit = SubmitField("Register the expert")
+    consent = BooleanField(_l("The expert consents to be on the roster"))
+    submit = SubmitField(_l("Register the expert"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.nationality.choices = choices(country_choices(), blank="— choose —")
+        countries = country_choices()
+        self.nationality.choices = choices(countries, blank=_("— choose —"))
+        self.countries_of_experience.choices = choices(countries)
         self.areas.choices = choices(_area_pairs())
 
 
@@ -92,13 +110,19 @@ class ExpertEditForm(ExpertForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     # Optional: a post without it keeps the status (the service refuses changes to/from merged).
     status = SelectField(
-        "Status",
-        choices=choices((s.value, s.value.capitalize()) for s in ExpertStatus),
+        _l("Status"),
+        choices=[],
         validators=[Optional()],
-        description="Withdrawn experts are never suggested; civcap purge erases them after the "
-        "retention period.",
+        description=_l(
+            "Withdrawn experts are never suggested; civcap purge erases them after the "
+            "retention period."
+        ),
     )
-    submit = SubmitField("Save changes")
+    submit = SubmitField(_l("Save changes"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = choices(_status_pairs())
 
 
 def expert_data(form: ExpertForm) -> ExpertData:
@@ -157,22 +181,20 @@ class ExpertSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Search", description="Name, title, external id or skill")
-    area = SelectField("Core area", default="")
-    language = SelectField("Language", choices=choices(language_choices(), blank="Any"), default="")
-    min_level = SelectField(
-        "Minimum level", choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="Any"), default=""
-    )
-    available_on = DateField("Available on", validators=[Optional()])
-    status = SelectField(
-        "Status",
-        choices=choices(((s.value, s.value.capitalize()) for s in ExpertStatus), blank="Any"),
-        default="",
-    )
+    q = SearchField(_l("Search"), description=_l("Name, title, external id or skill"))
+    area = SelectField(_l("Core area"), default="")
+    language = SelectField(_l("Language"), default="")
+    min_level = SelectField(_l("Minimum level"), default="")
+    available_on = DateField(_l("Available on"), validators=[Optional()])
+    status = SelectField(_l("Status"), default="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.area.choices = choices(_area_pairs(), blank="Any")
+        anything = _("Any")
+        self.area.choices = choices(_area_pairs(), blank=anything)
+        self.language.choices = choices(language_choices(), blank=anything)
+        self.min_level.choices = choices(_level_pairs(), blank=anything)
+        self.status.choices = choices(_status_pairs(), blank=anything)
 
 
 def expert_filters(form: ExpertSearchForm, organisation_id: int) -> ExpertFilters:
@@ -196,24 +218,20 @@ class ExpertFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    text = SearchField("Search name, title, skill", validators=[Optional()])
-    area = SelectField("Core area", default="")
+    text = SearchField(_l("Search name, title, skill"), validators=[Optional()])
+    area = SelectField(_l("Core area"), default="")
     language = language_filter()
-    min_level = SelectField(
-        "Minimum level",
-        choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="any level"),
-        default="",
-    )
-    available_on = DateField("Available on", validators=[Optional()])
-    status = SelectField(
-        "Status",
-        choices=choices(((s.value, s.value) for s in ExpertStatus), blank="Any status"),
-        default="",
-    )
-    nationality = SelectField(
-        "Nationality", choices=choices(country_choices(), blank="Any nationality"), default=""
-    )
+    min_level = SelectField(_l("Minimum level"), default="")
+    available_on = DateField(_l("Available on"), validators=[Optional()])
+    status = SelectField(_l("Status"), default="")
+    nationality = SelectField(_l("Nationality"), default="")
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.area.choices = area_choices(blank="Any area")
+        # Named in the reader's language, so built per request.
+        self.area.choices = choices(_area_pairs(), blank=_("Any area"))
+        self.min_level.choices = choices(_level_pairs(), blank=_("any level"))
+        self.status.choices = choices(
+            ((s.value, s.label) for s in ExpertStatus), blank=_("Any status")
+        )
+        self.nationality.choices = choices(country_choices(), blank=_("Any nationality"))

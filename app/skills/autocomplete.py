@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+import json
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.common import vocabulary
 from app.common.permissions import role_required
@@ -12,6 +16,28 @@ bp = Blueprint("autocomplete", __name__, url_prefix="/skills")
 
 
 MAX_QUERY = 200  # as long as a skill name may be
+MAX_SUGGESTIONS = 10  # vocabulary.suggest gives at most this many
+
+
+@bp.app_template_global()
+def skill_completion_attributes() -> dict[str, str]:
+    """What a skills textarea gives skills.js: where to ask, and the words it says, in the
+    reader's language (the status line for each number of completions it may show)."""
+    return {
+        "data_skill_suggest": url_for("skills.autocomplete.suggest"),
+        "data_completions_label": _("Completions"),
+        "data_completions_status": json.dumps(
+            [
+                ngettext(
+                    "%(num)d completion: up and down arrows to choose, Enter to take one.",
+                    "%(num)d completions: up and down arrows to choose, Enter to take one.",
+                    n,
+                )
+                for n in range(MAX_SUGGESTIONS + 1)
+            ],
+            ensure_ascii=False,
+        ),
+    }
 
 
 @bp.route("/suggest")

@@ -24,7 +24,10 @@
     list.id = (textarea.id || "skills") + "-suggestions-" + lists;
     list.className = "skill-suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Completions"); // not "skills": keeps the field's label unique
+    // The page gives the words in its language (skills.autocomplete.skill_completion_attributes).
+    const label = textarea.getAttribute("data-completions-label") || "Completions";
+    const statuses = JSON.parse(textarea.getAttribute("data-completions-status") || "[]");
+    list.setAttribute("aria-label", label); // not "skills": keeps the field's label unique
     list.hidden = true;
     // A textarea is a textbox, which has no aria-expanded: a screen reader hears how many
     // completions are offered from this status line instead.
@@ -93,8 +96,7 @@
         list.hidden = false;
         const n = list.children.length;
         status.textContent =
-          (n === 1 ? "1 completion" : n + " completions") +
-          ": up and down arrows to choose, Enter to take one.";
+          statuses[n] || n + " completion(s): up and down arrows to choose, Enter to take one.";
       }
     }
 

@@ -7,8 +7,12 @@ dismisses and contacts no one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template
 from flask import request as http_request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -17,12 +21,10 @@ from app.common.forms import choices, filter_values
 from app.common.permissions import request_for, role_required
 from app.common.reference import CEFR_LEVELS, GENDERS, country_choices, language_choices
 from app.models import ExpertiseRequest, Role
-from app.suggestions import ranking
+from app.suggestions import explanations, ranking
 from matching import Filters
 
 bp = Blueprint("hr", __name__, url_prefix="/review")
-
-GLOBAL_SOUTH_CHOICES = (("yes", "Global South"), ("no", "Not global South"))
 
 
 class SuggestionFilterForm(FlaskForm):
@@ -31,21 +33,22 @@ class SuggestionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    language = SelectField(
-        "Speaks", choices=choices(language_choices(), blank="Any language"), default=""
-    )
-    min_level = SelectField(
-        "At least",
-        choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="any level"),
-        default="",
-    )
-    nationality = SelectField(
-        "Nationality", choices=choices(country_choices(), blank="Any nationality"), default=""
-    )
-    global_south = SelectField(
-        "Global South", choices=choices(GLOBAL_SOUTH_CHOICES, blank="Any"), default=""
-    )
-    gender = SelectField("Gender", choices=choices(GENDERS.items(), blank="Any"), default="")
+    language = SelectField(_l("Speaks"), default="")
+    min_level = SelectField(_l("At least"), default="")
+    nationality = SelectField(_l("Nationality"), default="")
+    global_south = SelectField(_l("Global South"), default="")
+    gender = SelectField(_l("Gender"), default="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built for each page, so that every name is in the reader's language.
+        self.language.choices = choices(language_choices(), blank=_("Any language"))
+        self.min_level.choices = choices(((lv, lv) for lv in CEFR_LEVELS), blank=_("any level"))
+        self.nationality.choices = choices(country_choices(), blank=_("Any nationality"))
+        self.global_south.choices = choices(
+            (("yes", _("Global South")), ("no", _("Not global South"))), blank=_("Any")
+        )
+        self.gender.choices = choices(GENDERS.items(), blank=_("Any"))
 
 
 def _filters(form: SuggestionFilterForm) -> Filters:
@@ -63,6 +66,16 @@ def _filters(form: SuggestionFilterForm) -> Filters:
         language=language,
         min_level=text("min_level") if language else "",
     )
+
+
+@bp.app_template_global()
+def explain(explanation: dict[str, object]) -> explanations.Explained:
+    return explanations.explain(explanation)
+
+
+@bp.app_template_global()
+def signal_label(name: str) -> str:
+    return explanations.signal_label(name)
 
 
 @bp.app_template_global()

@@ -20,7 +20,7 @@ from app.common.transaction import transaction
 from app.extensions import db
 from app.models import Expert, ExpertiseRequest, Organisation, RequestStatus, User
 from app.models.suggestion import SuggestionEntry, SuggestionRun
-from app.suggestions import worker_index
+from app.suggestions import explanations, worker_index
 from matching import SIGNALS, Filters, Suggestion
 
 # A request is matched once HR has it and until someone is selected.
@@ -101,6 +101,7 @@ def _entry(suggestion: Suggestion, near_miss: bool) -> SuggestionEntry:
             "modality": suggestion.modality,
             "area": suggestion.area,
             "reasons": list(suggestion.reasons),
+            "facts": explanations.facts_record(suggestion.facts),
         },
     )
 

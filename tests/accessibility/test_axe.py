@@ -27,6 +27,7 @@ import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
+from flask_babel import force_locale, gettext
 from playwright.sync_api import Browser, Page, expect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter, Rule
@@ -41,14 +42,16 @@ from app.models import (
     LoginThrottle,
     OrganisationKind,
     OutboxMessage,
+    RecoveryCode,
     RequestStatus,
     Role,
+    User,
 )
 from app.outreach import nominations, publication
 from app.requests import drafting, lifecycle
-from tests.browser import enter_code, live_app_for, new_page
+from tests.browser import live_app_for, new_page
 from tests.cast import focal_point_of, member_state
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp_code
 from tests.factories import make_expert, make_organisation, make_request, make_user
 
 pytestmark = pytest.mark.browser
@@ -57,6 +60,8 @@ S = CandidateState
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 AXE = Axe()  # reads the axe.min.js the package ships
+# English, and Arabic: the right-to-left pages (each browser asks for it by Accept-Language).
+CHECKED_LANGUAGES = ("en", "ar")
 
 # GET routes that are not pages, or not pages of their own: endpoint -> why axe does not visit.
 CSV = "a CSV download, not a page"
@@ -227,6 +232,8 @@ class Visit:
 @dataclass
 class Audit:
     routes: MapAdapter
+    app: Flask
+    language: str = "en"
     visits: list[Visit] = field(default_factory=list)
     violations: list[tuple[Visit, dict[str, Any]]] = field(default_factory=list)
 
@@ -239,6 +246,11 @@ class Audit:
                 continue
             return str(endpoint)
         return "(no route)"
+
+    def say(self, text: str) -> str:
+        """``text`` as the pages say it in the audit's language (the app's own catalogues)."""
+        with self.app.app_context(), force_locale(self.language):
+            return gettext(text)
 
     def public(self) -> set[str]:
         """The routes checked logged out: the people who log in do not check them again."""
@@ -255,7 +267,10 @@ class Audit:
         self.violations += [(visit, v) for v in results.response["violations"]]
 
     def report(self) -> str:
-        lines = [f"{len(self.violations)} axe-core violation(s) of WCAG 2.0/2.1 A and AA:"]
+        lines = [
+            f"{len(self.violations)} axe-core violation(s) of WCAG 2.0/2.1 A and AA, "
+            f"in the {self.language} pages:"
+        ]
         for visit, violation in self.violations:
             lines.append(
                 f"- {visit}: {violation['id']} ({violation['impact']}): {violation['help']}"
@@ -309,61 +324,69 @@ def visit_every_page(audit: Audit, page: Page, who: str, only: set[str] | None) 
 
 def log_in(audit: Audit, page: Page, email: str, who: str) -> None:
     """tests.browser.log_in, with axe on the code step of HR reviewers and admins."""
+    say = audit.say
     page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    log_out = page.get_by_role("button", name="Log out")
-    expect(log_out.or_(page.get_by_label("Code", exact=True))).to_be_visible()
+    page.get_by_label(say("Email")).fill(email)
+    page.get_by_label(say("Password")).fill(PASSWORD)
+    page.get_by_role("button", name=say("Log in")).click()
+    log_out = page.get_by_role("button", name=say("Log out"))
+    expect(log_out.or_(page.get_by_label(say("Code"), exact=True))).to_be_visible()
     if page.url.endswith("/login/code"):
         audit.check(page, who, "the login's second step")
-        enter_code(page, email)
+        with audit.app.app_context():
+            code = totp_code(email)
+        page.get_by_label(say("Code"), exact=True).fill(code)
+        page.get_by_role("button", name=say("Log in")).click()
     expect(log_out).to_be_visible()
 
 
 # ---- pages in another state than as first served -------------------------------------------
 
 
-def send_empty(button: str) -> Callable[[Page], None]:
-    def step(page: Page) -> None:
-        page.get_by_role("button", name=button).click()
+# A step takes the page and ``say`` (a text of the pages in the audit's language).
+Step = Callable[[Page, Callable[[str], str]], None]
+
+
+def send_empty(button: str) -> Step:
+    def step(page: Page, say: Callable[[str], str]) -> None:
+        page.get_by_role("button", name=say(button)).click()
         expect(page.get_by_role("alert").first).to_be_visible()
 
     return step
 
 
-def wrong_password(page: Page) -> None:
-    page.get_by_label("Email").fill("nobody@example.org")
-    page.get_by_label("Password").fill("not the password at all")
-    send_empty("Log in")(page)
+def wrong_password(page: Page, say: Callable[[str], str]) -> None:
+    page.get_by_label(say("Email")).fill("nobody@example.org")
+    page.get_by_label(say("Password")).fill("not the password at all")
+    send_empty("Log in")(page, say)
 
 
-def as_served(page: Page) -> None:
+def as_served(page: Page, say: Callable[[str], str]) -> None:
     """The page as its address (with a query string) gives it."""
 
 
-def import_preview(page: Page) -> None:
+def import_preview(page: Page, say: Callable[[str], str]) -> None:
     template = page.request.get("/roster/import/template.csv")
-    page.get_by_label("File of experts").set_input_files(
+    page.locator("input[type=file]").set_input_files(
         files=[{"name": "experts.csv", "mimeType": "text/csv", "buffer": template.body()}]
     )
     template.dispose()
-    page.get_by_role("button", name="Upload and preview").click()
-    expect(page.get_by_role("heading", name=re.compile("Import preview"))).to_be_visible()
+    page.get_by_role("button", name=say("Upload and preview")).click()
+    expect(page.get_by_role("button", name=say("Discard"))).to_be_visible()
 
 
-def skills_completions(page: Page) -> None:
+def skills_completions(page: Page, say: Callable[[str], str]) -> None:
     """skills.js offers known skills under the textarea; the first one is highlighted."""
-    skills = page.get_by_label("Skills")
+    skills = page.locator("textarea[data-skill-suggest]")
     skills.press_sequentially("legi")
-    options = page.get_by_role("listbox", name="Completions").get_by_role("option")
+    options = page.locator("ul.skill-suggestions[role=listbox] [role=option]")
     expect(options.first).to_be_visible()
     skills.press("ArrowDown")
     expect(options.first).to_have_attribute("aria-selected", "true")
 
 
 # who -> (page, what the step shows, the step)
-STATES: dict[str, list[tuple[str, str, Callable[[Page], None]]]] = {
+STATES: dict[str, list[tuple[str, str, Step]]] = {
     "logged out": [
         ("/login", "a wrong password", wrong_password),
         ("/login/forgot", "the form sent empty", send_empty("Email me a link")),
@@ -410,32 +433,37 @@ def url_of(template: str) -> str:
 def visit_states(audit: Audit, page: Page, who: str) -> None:
     for url, state, step in STATES.get(who, []):
         page.goto(url_of(url))
-        step(page)
+        step(page, audit.say)
         audit.check(page, who, state)
 
 
 def enrol_second_factor(audit: Audit, page: Page) -> None:
     """An HR reviewer's first login: set up the authenticator app, then the recovery codes."""
-    who = "HR reviewer enrolling"
+    who, say = "HR reviewer enrolling", audit.say
+    with audit.app.app_context():  # not enrolled yet, in whichever language the audit runs
+        user = db.session.scalars(sa.select(User).filter_by(email=ENROLLING)).one()
+        user.totp_secret = user.totp_enrolled_at = user.totp_last_step = None
+        db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        db.session.commit()
     page.goto("/login")
-    page.get_by_label("Email").fill(ENROLLING)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    page.get_by_label(say("Email")).fill(ENROLLING)
+    page.get_by_label(say("Password")).fill(PASSWORD)
+    page.get_by_role("button", name=say("Log in")).click()
+    expect(page.get_by_role("heading", name=say("Set up your authenticator app"))).to_be_visible()
     audit.check(page, who, "the login's second-factor set-up")
     secret = page.locator(".secret").inner_text().replace(" ", "")
-    page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Turn on the second factor").click()
-    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    page.get_by_label(say("Code from the app")).fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name=say("Turn on the second factor")).click()
+    expect(page.get_by_role("heading", name=say("Your recovery codes"))).to_be_visible()
     audit.check(page, who, "the recovery codes, shown once")
 
 
-@pytest.fixture(scope="module")
-def audit(live_app: Flask, browser: Browser, base_url: str) -> Audit:
-    """Every page of every person, checked once for the tests below."""
-    done = Audit(live_app.url_map.bind("127.0.0.1"))
+@pytest.fixture(scope="module", params=CHECKED_LANGUAGES)
+def audit(request, live_app: Flask, browser: Browser, base_url: str) -> Audit:
+    """Every page of every person, checked once for the tests below, in each language."""
+    done = Audit(live_app.url_map.bind("127.0.0.1"), live_app, request.param)
     for who, email, only in PEOPLE:
-        page = new_page(browser, base_url)
+        page = new_page(browser, base_url, locale=done.language)
         try:
             if email is not None:
                 log_in(done, page, email, who)
@@ -451,7 +479,7 @@ def audit(live_app: Flask, browser: Browser, base_url: str) -> Audit:
                 done.check(page, who, "refused", error_page=True)
         finally:
             page.context.close()
-    page = new_page(browser, base_url)
+    page = new_page(browser, base_url, locale=done.language)
     try:
         enrol_second_factor(done, page)
     finally:

@@ -152,7 +152,7 @@ def test_the_whole_selection_path_with_four_logins(browser, base_url):
     focal_point.get_by_role("link", name=title).click()
     focal_point.get_by_label("Kwame Asante").check()
     focal_point.get_by_role("button", name="Nominate the chosen experts").click()
-    expect(focal_point.get_by_text("1 expert(s) nominated")).to_be_visible()
+    expect(focal_point.get_by_text("1 expert nominated")).to_be_visible()
 
     def shortlist(page: Page) -> None:
         nav(page, "Requests")
@@ -165,8 +165,8 @@ def test_the_whole_selection_path_with_four_logins(browser, base_url):
 
     shortlist(hr)
     expect(hr.get_by_text("nominated", exact=True)).to_be_visible()
-    hr_move(hr, "Shortlist", "shortlisted")
-    hr_move(hr, "Ask member state to release", "consultation")
+    hr_move(hr, "Add to shortlist", "shortlisted")
+    hr_move(hr, "Ask member state to release", "release consultation")
 
     nav(focal_point, "Release consultations")
     focal_point.get_by_label("Released", exact=True).check()
@@ -184,7 +184,7 @@ def test_the_whole_selection_path_with_four_logins(browser, base_url):
     second = person("hr2@un.example")
     shortlist(second)
     hr_move(second, "Select (approve the recommendation)", "selected")
-    expect(second.get_by_text("1 of 1 position(s) selected")).to_be_visible()
+    expect(second.get_by_text("1 of 1 position selected")).to_be_visible()
 
     nav(requester, "Our requests")
     requester.get_by_role("link", name=title).click()

@@ -199,7 +199,7 @@ def test_a_pdf_is_kept_under_a_random_name_and_its_text_shown_for_checking(
 
     show = focal.get(f"/roster/{expert.id}").get_data(as_text=True)
     assert "My CV (final).pdf" in show and f"/roster/{expert.id}/cv" in show
-    assert "cv uploaded" in show  # the expert's history
+    assert "CV uploaded" in show  # the expert's history
 
 
 def test_a_word_document_gives_its_paragraphs_and_tables(app, focal, expert, uploads):

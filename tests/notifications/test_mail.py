@@ -94,7 +94,9 @@ def send_mail(runner, *args: str):
 def test_a_step_on_the_web_is_emailed_to_the_focal_point(app, smtp, cast):
     people, request, candidate = cast
     hr = login(app, "hr@un.example")
-    assert "Ama Owusu is now consultation." in page_text(post_move(hr, candidate, "consultation"))
+    assert "Ama Owusu is now release consultation." in page_text(
+        post_move(hr, candidate, "consultation")
+    )
 
     [envelope] = smtp.envelopes
     assert envelope.mail_from == "no-reply@civcap.example.org"
@@ -118,7 +120,7 @@ def test_with_smtp_down_the_step_is_saved_and_the_message_waits_for_send_mail(
     people, request, candidate = cast
     hr = login(app, "hr@un.example")
     page = page_text(post_move(hr, candidate, "consultation"))
-    assert "Ama Owusu is now consultation." in page  # the step, whatever the mail did
+    assert "Ama Owusu is now release consultation." in page  # the step, whatever the mail did
     assert state_of(candidate) is S.CONSULTATION
     [message] = outbox()
     assert message.sent_at is None and message.attempts == 1

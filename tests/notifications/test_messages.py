@@ -70,8 +70,8 @@ def assert_facts(message: OutboxMessage, link_path: str) -> None:
     body = message.body
     assert "Request: court administration adviser" in body
     assert "Requesting organisation: UNMISS" in body
-    assert "Languages: en B2, fr B1" in body
-    assert "Start: 2027-03-04, 6 month(s)" in body
+    assert "Languages: English B2, French B1" in body
+    assert "Start: 4 Mar 2027, for 6 month(s)" in body
     assert f"{PUBLIC_URL}{link_path}" in body
     links = [word for word in body.split() if "://" in word]
     assert links and all(link.startswith(PUBLIC_URL + "/") for link in links)
@@ -178,7 +178,7 @@ def test_selection_tells_the_author_and_the_experts_member_state_and_fills_the_r
 
     filled = by[("request.filled", "author@unmiss.example")]
     assert filled.subject == "[civcap] Request filled: court administration adviser"
-    assert "All 1 position(s) of your request are filled." in filled.body
+    assert "The 1 position of your request is filled." in filled.body
     assert_facts(filled, f"/requests/{request.id}")
 
 
@@ -221,3 +221,21 @@ def test_nobody_switched_off_or_of_another_state_is_a_focal_point_to_tell(cast):
     assert emails == ["fp2@gh.example", "fp@gh.example"]
     assert notifications.focal_points([]) == []
     assert [u.email for u in notifications.requesters(request)] == ["author@unmiss.example"]
+
+
+def test_each_person_is_written_to_in_their_own_language(cast):
+    people, request, expert, states = cast
+    people["fp_gh"].language = "fr"
+    people["fp_gh2"].language = "ar"
+    db.session.commit()
+    publication.publish(request, Audience(organisation_ids={states["ghana"].id}), people["hr1"])
+    by_recipient = {m.recipient: m for m in queued("request.published")}
+
+    french, arabic = by_recipient["fp@gh.example"], by_recipient["fp2@gh.example"]
+    assert french.subject.startswith("[civcap] Nouvelle demande d’expertise")
+    assert "Justice et administration pénitentiaire" in french.body  # the area's name, not a code
+    assert "anglais B2, français B1" in french.body
+    assert "4 mars 2027" in french.body
+    assert "court administration adviser" in arabic.subject  # data stays as typed
+    assert "العدالة والسجون" in arabic.body
+    assert "New request" not in french.subject + arabic.subject

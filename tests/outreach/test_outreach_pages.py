@@ -144,7 +144,7 @@ def test_focal_point_sees_only_requests_published_to_their_member_state(app, cli
     assert f'href="{request_url(request)}"' in page and "court administration adviser" in page
     assert "UNMISS" in page and "Justice and corrections" in page
     assert "English B2" in page and "<td>9</td>" in page
-    assert "2027-03-04" in page and "<td>6</td>" in page
+    assert "4 Mar 2027" in page and "<td>6</td>" in page
     assert "Government-provided personnel" in page
     assert "police adviser" not in page
     assert client.get(request_url(unpublished)).status_code == 404
@@ -205,7 +205,7 @@ def test_focal_point_nominates_own_experts_with_score_and_explanation(client, au
         request_url(request)
     )
     page = page_text(client.get(response.headers["Location"]))
-    assert "2 expert(s) nominated." in page
+    assert "2 experts nominated." in page
     run_ids = set(db.session.scalars(sa.select(SuggestionRun.id)))
     for expert in (ama, kofi):
         candidate = candidate_of(request, expert)
@@ -303,7 +303,7 @@ def test_focal_point_releases_an_expert_and_hr_is_told(client, auth, world):
     page = page_text(client.get("/outreach/consultations"))
     assert "Ama Owusu" in page and "Can Ama Owusu be released for these dates?" in page
     assert f'href="{request_url(request)}"' in page
-    assert "from 2027-03-04, 6 month(s)" in page
+    assert "from 4 Mar 2027, 6 months" in page
 
     page = page_text(
         answer(client, candidate, answer="released", note="Secondment under decree 12")
@@ -325,10 +325,10 @@ def test_not_released_needs_a_reason(client, auth, world):
     auth.login(people["fp_gh"].email)
 
     page = page_text(answer(client, candidate, answer="not_released", reason="  "))
-    assert "not recorded: reason: say why the expert cannot be released." in page
+    assert "not recorded: say why the expert cannot be released." in page
     assert candidate_of(request, experts["ama"]).state is S.CONSULTATION
     page = page_text(answer(client, candidate, reason="on leave"))  # no choice made
-    assert "not recorded: answer: choose released or not released." in page
+    assert "not recorded: choose released or not released." in page
     assert candidate_of(request, experts["ama"]).state is S.CONSULTATION
     assert told_hr() == []
 

@@ -187,7 +187,7 @@ def test_submit_button_refuses_a_past_start_date(client, auth, requester, missio
         client, f"/requests/{draft.id}", {}, action=f"/requests/{draft.id}/submit"
     )
     assert response.headers["Location"] == f"/requests/{draft.id}/edit"
-    assert "start date is in the past" in client.get(response.headers["Location"]).get_data(
+    assert "Start date: is in the past" in client.get(response.headers["Location"]).get_data(
         as_text=True
     )
     db.session.expire_all()

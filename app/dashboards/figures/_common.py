@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from app.common.reference import countries
 from app.dashboards.figures.filters import DashboardFilters, submitted_in_period
@@ -31,15 +34,16 @@ IN_DEMAND = (RequestStatus.OPEN, RequestStatus.SELECTION)
 SUPPLY_LEVEL = "B2"
 
 # The funnel's stages in workflow order. The interview (between released and recommended) is
-# a step, not a stage of its own: reaching it counts as released.
-STAGES: tuple[tuple[str, str], ...] = (
-    ("suggested", "Suggested or nominated"),
-    ("shortlisted", "Shortlisted"),
-    ("consultation", "Release consultation"),
-    ("released", "Released"),
-    ("recommended", "Recommended"),
-    ("selected", "Selected"),
-    ("deployed", "Deployed"),
+# a step, not a stage of its own: reaching it counts as released. Labels in the reader's
+# language (``str()`` them when the figures are made).
+STAGES: tuple[tuple[str, Any], ...] = (
+    ("suggested", _l("Suggested or nominated")),
+    ("shortlisted", _l("Shortlisted")),
+    ("consultation", _l("Release consultation")),
+    ("released", _l("Released")),
+    ("recommended", _l("Recommended")),
+    ("selected", _l("Selected")),
+    ("deployed", _l("Deployed")),
 )
 S = CandidateState
 # The stage a candidate's current state proves they reached (dismissed: at least suggested).
@@ -80,6 +84,15 @@ def global_south_codes() -> list[str]:
 
 def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+def word_list(items: list[str]) -> str:
+    """Items as a list in words, in the reader's language ("a, b and c"; British English)."""
+    if not items:
+        return ""
+    locale = get_locale()
+    code = "en_GB" if locale is None or locale.language == "en" else str(locale)
+    return format_list(items, style="standard", locale=code)
 
 
 def stage_reached(

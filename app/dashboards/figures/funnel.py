@@ -84,6 +84,6 @@ def count_stages(*conditions: sa.ColumnElement[bool]) -> list[Stage]:
         ]
     row = db.session.execute(sa.select(*columns)).one()
     return [
-        Stage(key, label, int(row[3 * i]), int(row[3 * i + 1]), int(row[3 * i + 2]))
+        Stage(key, str(label), int(row[3 * i]), int(row[3 * i + 1]), int(row[3 * i + 2]))
         for i, (key, label) in enumerate(STAGES)
     ]

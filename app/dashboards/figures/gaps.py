@@ -16,17 +16,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
-from app.dashboards.figures._common import in_demand, in_pool
+from app.common.reference import region_name
+from app.dashboards.figures._common import in_demand, in_pool, word_list
 from app.dashboards.figures._deployable import deployable_counts, due_dates, due_of, load_due
 from app.dashboards.figures.filters import DashboardFilters, expert_in_region
 from app.extensions import db
 from app.models import CoreArea, Expert, ExpertiseRequest, ExpertLanguage, Organisation
 from app.models.expert import expert_areas
+from app.models.taxonomy import area_label
 
 # A request with fewer deployable experts than this is a gap.
 GAP_BELOW = 3
+# The outreach list's region row of member states without a region (a key; shown translated).
+NO_REGION = "(no region)"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,11 @@ class Gap:
     submitted_at: datetime | None
     open_positions: int
     deployable: int  # 0, 1 or 2
+
+    @property
+    def area_label(self) -> str:
+        """The core area in the reader's language."""
+        return area_label(self.area_code, self.area_name)
 
 
 def gap_requests(f: DashboardFilters) -> list[Gap]:
@@ -94,15 +104,30 @@ class OutreachRow:
     short_seniority: int  # fewer years than the request's minimum
 
     @property
+    def label(self) -> str:
+        """The row's name for people: a member state's name as stored, a region in the
+        reader's language."""
+        if self.kind != "region":
+            return self.name
+        return _("(no region)") if self.name == NO_REGION else region_name(self.name)
+
+    @property
+    def region_label(self) -> str:
+        """The region in the reader's language ("" when there is none)."""
+        if self.region == NO_REGION:
+            return _("(no region)")
+        return region_name(self.region)
+
+    @property
     def why(self) -> str:
-        """The misses in words, most frequent first: "language level (3), dates (1)"."""
+        """The misses in words, most frequent first: "language level (3) and dates (1)"."""
         misses = [
-            ("language level", self.short_language),
-            ("dates", self.short_dates),
-            ("seniority", self.short_seniority),
+            (self.short_language, _("language level (%(num)d)", num=self.short_language)),
+            (self.short_dates, _("dates (%(num)d)", num=self.short_dates)),
+            (self.short_seniority, _("seniority (%(num)d)", num=self.short_seniority)),
         ]
-        misses.sort(key=lambda m: -m[1])
-        return ", ".join(f"{what} ({n})" for what, n in misses if n) or "—"
+        misses.sort(key=lambda m: -m[0])
+        return word_list([text for n, text in misses if n]) or "—"
 
 
 COUNTS = (
@@ -177,7 +202,7 @@ def _regions(states: list[OutreachRow]) -> list[OutreachRow]:
     numbers = COUNTS
     totals: dict[str, list[int]] = defaultdict(lambda: [0] * len(numbers))
     for state in states:
-        region = totals[state.region or "(no region)"]
+        region = totals[state.region or NO_REGION]
         for i, name in enumerate(numbers):
             region[i] += getattr(state, name)
     return [OutreachRow("region", name, name, None, None, *t) for name, t in totals.items()]

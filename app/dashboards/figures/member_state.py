@@ -32,6 +32,7 @@ from app.models import (
     Organisation,
     RequestPublication,
 )
+from app.models.taxonomy import area_label
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,26 @@ class AreaRoster:
     experts: int  # in the deployable pool
     available: int  # of whom available now
 
+    @property
+    def area_label(self) -> str:
+        """The core area in the reader's language."""
+        return area_label(self.area_code, self.area_name)
+
 
 @dataclass(frozen=True)
 class RequestMatch:
     request_id: int
     title: str
+    area_code: str
     area_name: str
     start_date: date
     open_positions: int
     deployable: int  # of this member state's experts
+
+    @property
+    def area_label(self) -> str:
+        """The core area in the reader's language."""
+        return area_label(self.area_code, self.area_name)
 
 
 @dataclass(frozen=True)
@@ -135,7 +147,8 @@ def _requests_in_reach(organisation_id: int) -> tuple[list[RequestMatch], int]:
     )
     rows = db.session.execute(
         sa.select(
-            ExpertiseRequest.id, ExpertiseRequest.title, CoreArea.name.label("area_name"),
+            ExpertiseRequest.id, ExpertiseRequest.title, ExpertiseRequest.area_code,
+            CoreArea.name.label("area_name"),
             ExpertiseRequest.start_date, demand.c.open_positions,
             published.c.request_id.is_not(None).label("published"),
         )
@@ -149,7 +162,15 @@ def _requests_in_reach(organisation_id: int) -> tuple[list[RequestMatch], int]:
     )
     in_reach = [r for r in rows if counts.get(r.id, 0) > 0]
     matches = [
-        RequestMatch(r.id, r.title, r.area_name, r.start_date, int(r.open_positions), counts[r.id])
+        RequestMatch(
+            r.id,
+            r.title,
+            r.area_code,
+            r.area_name,
+            r.start_date,
+            int(r.open_positions),
+            counts[r.id],
+        )  # fmt: skip
         for r in in_reach
         if r.published
     ]

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from app.dashboards.figures._common import STAGES, stage_reached
 from app.extensions import db
 from app.models import Candidate, CoreArea, ExpertiseRequest, RequestStatus
+from app.models.taxonomy import area_label
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,16 @@ class RequestProgress:
     request_id: int
     title: str
     status: RequestStatus
+    area_code: str
     area_name: str
     positions: int
     submitted_at: datetime | None
     stages: list[StageCount]
+
+    @property
+    def area_label(self) -> str:
+        """The core area in the reader's language."""
+        return area_label(self.area_code, self.area_name)
 
     def reached(self, key: str) -> int:
         return next(s.count for s in self.stages if s.key == key)
@@ -68,7 +75,8 @@ def progress(organisation_id: int) -> list[RequestProgress]:
     )
     rows = db.session.execute(
         sa.select(
-            ExpertiseRequest.id, ExpertiseRequest.title, ExpertiseRequest.status, CoreArea.name,
+            ExpertiseRequest.id, ExpertiseRequest.title, ExpertiseRequest.status, CoreArea.code,
+            CoreArea.name,
             ExpertiseRequest.positions, ExpertiseRequest.submitted_at,
             *(sa.func.coalesce(per_request.c[f"stage_{i}"], 0) for i in range(len(STAGES))),
         )
@@ -82,9 +90,10 @@ def progress(organisation_id: int) -> list[RequestProgress]:
     ).all()  # fmt: skip
     return [
         RequestProgress(
-            request_id, title, status, area_name, positions, submitted_at,
-            [StageCount(key, label, int(n))
+            request_id, title, status, area_code, area_name, positions, submitted_at,
+            [StageCount(key, str(label), int(n))
              for (key, label), n in zip(STAGES, counts, strict=True)],
         )
-        for request_id, title, status, area_name, positions, submitted_at, *counts in rows
+        for request_id, title, status, area_code, area_name, positions, submitted_at, *counts
+        in rows
     ]  # fmt: skip

@@ -21,6 +21,7 @@ from app.dashboards.figures.filters import DashboardFilters, expert_in_region
 from app.extensions import db
 from app.models import CoreArea, Expert, ExpertLanguage, RequestLanguage
 from app.models.expert import expert_areas
+from app.models.taxonomy import area_label
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,16 @@ class AreaSupply:
     open_requests: int
     open_positions: int
 
+    @property
+    def area_label(self) -> str:
+        """The core area in the reader's language."""
+        return area_label(self.area_code, self.area_name)
+
 
 @dataclass(frozen=True)
 class LanguageSupply:
     code: str
-    name: str
+    name: str  # in the reader's language
     available: int  # available now, holding the language at B2 or above
     open_requests: int  # requiring the language
     open_positions: int

@@ -11,13 +11,17 @@ Filters: requests submitted in the period, of the area (the region does not appl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 
 from app.dashboards.figures._common import days_between, month_of
 from app.dashboards.figures.filters import DashboardFilters, submitted_in_period
 from app.extensions import db
 from app.models import AuditEvent, Candidate, CoreArea, ExpertiseRequest
+from app.models.taxonomy import area_label
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,26 @@ class TimingRow:
     days_to_shortlist: float | None  # median
     selected: int  # of which had a first selection
     days_to_selection: float | None  # median
+
+    @property
+    def area_label(self) -> str:
+        """The core area in the reader's language."""
+        return area_label(self.area_code, self.area_name)
+
+    @property
+    def month_label(self) -> str:
+        """The month for people, in the reader's language ("Jan 2027", "janv. 2027")."""
+        return month_label(self.month)
+
+
+def month_label(month: str) -> str:
+    """A ``YYYY-MM`` month as people read it in the page's language."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        first = date(year, number, 1)
+    except ValueError:
+        return month
+    return format_skeleton("yMMM", first, locale=get_locale() or "en")
 
 
 def _firsts() -> sa.Subquery:

@@ -1,0 +1,269 @@
+"""A saved suggestion's explanation, in the reader's language.
+
+The matcher gives its reasons as figures (``matching.Facts``); a suggestion run keeps them in each
+entry's ``explanation["facts"]``. This module turns them into sentences for the page's reader,
+with the names of languages, core areas and modalities rather than their codes. Runs saved before
+the figures were kept have English sentences only: those are shown as they were written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.common.i18n import day
+from app.common.reference import MODALITIES, language_name
+from app.models.taxonomy import area_label
+from matching import Facts, LanguageFit, Shortfall
+
+# The matcher's signals (``matching.SIGNALS``) as the page names them.
+SIGNAL_LABELS = {
+    "text": _l("words"),
+    "meaning": _l("meaning"),
+    "skills": _l("skills"),
+    "area": _l("core area"),
+    "seniority": _l("experience"),
+    "modality": _l("modality"),
+    "languages": _l("languages"),
+    "availability": _l("availability"),
+}
+
+
+def signal_label(name: str) -> str:
+    return str(SIGNAL_LABELS.get(name, name))
+
+
+@dataclass(frozen=True)
+class LanguageLine:
+    sentence: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class Explained:
+    """What the page says of one candidate: skills, languages, fit and, for a near miss, why
+    they are not deployable."""
+
+    skills: list[str]
+    languages: list[LanguageLine]
+    fit: list[str]
+    shortfalls: list[str]
+
+
+def facts_record(facts: Facts | None) -> dict[str, Any] | None:
+    """The figures as plain JSON values, for a run's entry."""
+    if facts is None:
+        return None
+    return {
+        "available_from": facts.available_from.isoformat(),
+        "available_until": facts.available_until.isoformat() if facts.available_until else None,
+        "start_date": facts.start_date.isoformat(),
+        "years_experience": facts.years_experience,
+        "min_years_experience": facts.min_years_experience,
+        "modality": facts.modality,
+        "modalities": list(facts.modalities),
+        "area": facts.area,
+        "areas": list(facts.areas),
+        "shortfalls": [_shortfall_record(s) for s in facts.shortfalls],
+    }
+
+
+def _shortfall_record(shortfall: Shortfall) -> dict[str, Any]:
+    if shortfall.language is not None:
+        fit = shortfall.language
+        return {
+            "kind": shortfall.kind,
+            "code": fit.code,
+            "required": fit.required,
+            "held": fit.held,
+        }
+    return {
+        "kind": shortfall.kind,
+        "expert_date": _iso(shortfall.expert_date),
+        "limit": _iso(shortfall.limit),
+        "start_date": _iso(shortfall.start_date),
+        "allowance": shortfall.allowance,
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _facts(record: dict[str, Any]) -> Facts:
+    def when(name: str, source: dict[str, Any] = record) -> date | None:
+        value = source.get(name)
+        return date.fromisoformat(value) if value else None
+
+    shortfalls = tuple(
+        Shortfall(
+            s["kind"],
+            language=LanguageFit(s["code"], s["required"], s.get("held"))
+            if s["kind"] == "language"
+            else None,
+            expert_date=when("expert_date", s),
+            limit=when("limit", s),
+            start_date=when("start_date", s),
+            allowance=int(s.get("allowance") or 0),
+        )
+        for s in record.get("shortfalls", [])
+    )
+    return Facts(
+        available_from=date.fromisoformat(record["available_from"]),
+        available_until=when("available_until"),
+        start_date=date.fromisoformat(record["start_date"]),
+        years_experience=int(record["years_experience"]),
+        min_years_experience=int(record["min_years_experience"]),
+        modality=record["modality"],
+        modalities=tuple(record["modalities"]),
+        area=record["area"],
+        areas=tuple(record["areas"]),
+        shortfalls=shortfalls,
+    )
+
+
+def _listed(items: list[str]) -> str:
+    """``items`` as the reader's language lists them ("a, b and c")."""
+    return format_list(items, locale=get_locale() or "en") if items else ""
+
+
+def language_sentence(fit: LanguageFit) -> str:
+    name = language_name(fit.code)
+    name = name[:1].upper() + name[1:]  # it starts the sentence (CLDR's are lower case in fr, es)
+    if fit.held:
+        return _(
+            "%(language)s: needs %(required)s, holds %(held)s",
+            language=name,
+            required=fit.required,
+            held=fit.held,
+        )
+    return _("%(language)s: needs %(required)s, not held", language=name, required=fit.required)
+
+
+def shortfall_sentence(shortfall: Shortfall) -> str:
+    if shortfall.language is not None:
+        return language_sentence(shortfall.language)
+    if shortfall.kind == "starts_late":
+        return _(
+            "Available from %(available)s, after %(latest)s (the start date, %(start)s, "
+            "plus %(days)s days)",
+            available=day(shortfall.expert_date),
+            latest=day(shortfall.limit),
+            start=day(shortfall.start_date),
+            days=shortfall.allowance,
+        )
+    return _(
+        "Available until %(until)s, before %(needed)s (the start date plus %(months)s months)",
+        until=day(shortfall.expert_date),
+        needed=day(shortfall.limit),
+        months=shortfall.allowance,
+    )
+
+
+def availability_sentence(facts: Facts) -> str:
+    start, until = day(facts.available_from), day(facts.available_until)
+    lag = facts.days_after_start
+    if lag == 0 and until:
+        return _(
+            "Available by the start date (from %(start)s to %(until)s)", start=start, until=until
+        )
+    if lag == 0:
+        return _("Available by the start date (from %(start)s, open-ended)", start=start)
+    if until:
+        return ngettext(
+            "Available %(num)d day after the start date (from %(start)s to %(until)s)",
+            "Available %(num)d days after the start date (from %(start)s to %(until)s)",
+            lag,
+            start=start,
+            until=until,
+        )
+    return ngettext(
+        "Available %(num)d day after the start date (from %(start)s, open-ended)",
+        "Available %(num)d days after the start date (from %(start)s, open-ended)",
+        lag,
+        start=start,
+    )
+
+
+def seniority_sentence(facts: Facts) -> str:
+    if facts.experienced_enough:
+        return ngettext(
+            "%(num)d year of experience (minimum %(minimum)s)",
+            "%(num)d years of experience (minimum %(minimum)s)",
+            facts.years_experience,
+            minimum=facts.min_years_experience,
+        )
+    return ngettext(
+        "%(num)d year of experience, below the minimum of %(minimum)s",
+        "%(num)d years of experience, below the minimum of %(minimum)s",
+        facts.years_experience,
+        minimum=facts.min_years_experience,
+    )
+
+
+def _modality(code: str) -> str:
+    return str(MODALITIES.get(code, code))
+
+
+def modality_sentence(facts: Facts) -> str:
+    wanted = _modality(facts.modality)
+    if facts.accepts_modality:
+        return _("Accepts the modality: %(modality)s", modality=wanted)
+    if not facts.modalities:
+        return _("Does not accept %(modality)s (accepts no modality)", modality=wanted)
+    return _(
+        "Does not accept %(modality)s (accepts %(accepted)s)",
+        modality=wanted,
+        accepted=_listed([_modality(m) for m in facts.modalities]),
+    )
+
+
+def area_sentence(facts: Facts) -> str:
+    if facts.works_in_area:
+        return _("Works in %(area)s", area=area_label(facts.area))
+    if facts.areas:
+        return _("Other core areas: %(areas)s", areas=_listed([area_label(a) for a in facts.areas]))
+    return _("No core area given")
+
+
+def explain(explanation: dict[str, Any]) -> Explained:
+    """One saved explanation as the reader's sentences."""
+    matched, missing = explanation.get("matched_skills", []), explanation.get("missing_skills", [])
+    skills = []
+    if matched:
+        skills.append(_("Has: %(skills)s", skills=", ".join(matched)))
+    if missing:
+        skills.append(_("Missing: %(skills)s", skills=", ".join(missing)))
+    if not skills:
+        skills.append(_("No skills required"))
+    languages = [
+        LanguageLine(
+            language_sentence(LanguageFit(fit["code"], fit["required"], fit.get("held"))),
+            bool(fit.get("met")),
+        )
+        for fit in explanation.get("languages", [])
+    ]
+    record = explanation.get("facts")
+    if record is None:  # a run saved before the figures were kept: its English words
+        fit = [explanation.get(k, "") for k in ("availability", "seniority", "modality", "area")]
+        return Explained(
+            skills, languages, [f for f in fit if f], list(explanation.get("reasons", []))
+        )
+    facts = _facts(record)
+    return Explained(
+        skills=skills,
+        languages=languages,
+        fit=[
+            availability_sentence(facts),
+            seniority_sentence(facts),
+            modality_sentence(facts),
+            area_sentence(facts),
+        ],
+        shortfalls=[shortfall_sentence(s) for s in facts.shortfalls],
+    )

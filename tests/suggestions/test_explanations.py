@@ -1,0 +1,134 @@
+"""A saved explanation becomes sentences in the reader's language, with names, not codes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask_babel import force_locale
+
+from app.suggestions import explanations
+from matching import Facts, LanguageFit, Shortfall
+
+START = date(2027, 3, 1)
+
+
+def facts(**changes) -> Facts:
+    base = dict(
+        available_from=date(2027, 3, 5),
+        available_until=None,
+        start_date=START,
+        years_experience=4,
+        min_years_experience=5,
+        modality="consultant",
+        modalities=("government_provided", "un_volunteer"),
+        area="justice",
+        areas=("security", "political_processes"),
+        shortfalls=(
+            Shortfall("language", language=LanguageFit("fr", "B2", "A2")),
+            Shortfall(
+                "starts_late",
+                expert_date=date(2027, 4, 15),
+                limit=date(2027, 3, 31),
+                start_date=START,
+                allowance=30,
+            ),
+            Shortfall(
+                "ends_early",
+                expert_date=date(2027, 5, 1),
+                limit=date(2027, 6, 1),
+                start_date=START,
+                allowance=3,
+            ),
+        ),
+    )
+    return Facts(**(base | changes))
+
+
+def saved(f: Facts) -> dict:
+    """An entry's explanation as a suggestion run keeps it (JSON in the database)."""
+    return {
+        "matched_skills": ["case management"],
+        "missing_skills": ["court registry"],
+        "languages": [{"code": "fr", "required": "B2", "held": "A2", "met": False}],
+        "facts": explanations.facts_record(f),
+    }
+
+
+def test_the_english_sentences_name_languages_areas_and_modalities(app):
+    with app.test_request_context(), force_locale("en"):
+        x = explanations.explain(saved(facts()))
+    assert x.skills == ["Has: case management", "Missing: court registry"]
+    assert [(line.sentence, line.met) for line in x.languages] == [
+        ("French: needs B2, holds A2", False)
+    ]
+    assert x.fit == [
+        "Available 4 days after the start date (from 5 Mar 2027, open-ended)",
+        "4 years of experience, below the minimum of 5",
+        "Does not accept Consultant (accepts Government-provided personnel and UN Volunteer)",
+        "Other core areas: Security and Political processes",
+    ]
+    assert x.shortfalls == [
+        "French: needs B2, holds A2",
+        "Available from 15 Apr 2027, after 31 Mar 2027 (the start date, 1 Mar 2027, plus 30 days)",
+        "Available until 1 May 2027, before 1 Jun 2027 (the start date plus 3 months)",
+    ]
+
+
+def test_a_good_fit_reads_as_one(app):
+    good = facts(
+        available_from=START,
+        available_until=date(2028, 1, 1),
+        years_experience=1,
+        min_years_experience=1,
+        modalities=("consultant",),
+        areas=("justice",),
+        shortfalls=(),
+    )
+    with app.test_request_context(), force_locale("en"):
+        x = explanations.explain(saved(good))
+    assert x.fit == [
+        "Available by the start date (from 1 Mar 2027 to 1 Jan 2028)",
+        "1 year of experience (minimum 1)",
+        "Accepts the modality: Consultant",
+        "Works in Justice and corrections",
+    ]
+    assert x.shortfalls == []
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("fr", ["Français\u00a0: niveau requis B2, niveau détenu A2"]),
+        ("es", ["Francés: se requiere B2, tiene A2"]),
+        ("ar", ["الفرنسية: المستوى المطلوب B2، والمستوى الحاصل عليه A2"]),
+    ],
+)
+def test_each_reader_gets_their_language(app, language, expected):
+    with app.test_request_context(), force_locale(language):
+        x = explanations.explain(saved(facts()))
+    assert [line.sentence for line in x.languages] == expected
+    assert all("justice" not in line and "consultant" not in line for line in x.fit)
+    assert x.fit[3] != "Other core areas: Security and Political processes"
+
+
+def test_a_run_saved_before_the_figures_shows_its_english_words(app):
+    old = {
+        "matched_skills": [],
+        "missing_skills": [],
+        "languages": [],
+        "availability": "available by the start date (2027-03-01 to open-ended)",
+        "seniority": "10 years (minimum 5)",
+        "modality": "accepts consultant",
+        "area": "works in justice",
+        "reasons": [],
+    }
+    with app.test_request_context(), force_locale("fr"):
+        x = explanations.explain(old)
+    assert x.fit == [old[k] for k in ("availability", "seniority", "modality", "area")]
+    assert x.shortfalls == []
+
+
+def test_the_figures_survive_the_round_trip_through_json(app):
+    f = facts()
+    assert explanations._facts(explanations.facts_record(f)) == f
