@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_time, get_datetime_format
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request
@@ -84,6 +85,12 @@ def moment(value: datetime | None) -> str:
     return f"{text} UTC"
 
 
+def listed(items: Iterable[Any]) -> str:
+    """Items as a list in the page's language ("a, b and c"; Arabic "a وb وc"), CLDR's way."""
+    texts = [str(item) for item in items if item not in (None, "")]
+    return format_list(texts, locale=_date_locale()) if texts else ""
+
+
 def day(value: date | None) -> str:
     """A date for people, in the page's language."""
     return "" if value is None else format_date(value, "medium", locale=_date_locale())
@@ -144,4 +151,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         page_language=language, text_direction=direction, ui_languages=LANGUAGES
     )
-    app.jinja_env.filters.update(moment=moment, day=day)
+    app.jinja_env.filters.update(moment=moment, day=day, listed=listed)

@@ -73,7 +73,7 @@ def _consulted_by(candidate: Candidate) -> User | None:
 
 def _facts(request: ExpertiseRequest) -> str:
     languages = (
-        ", ".join(f"{language_name(lang.code)} {lang.min_level}" for lang in request.languages)
+        i18n.listed(f"{language_name(lang.code)} {lang.min_level}" for lang in request.languages)
         or "—"
     )
     return _(

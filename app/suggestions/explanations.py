@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from babel.lists import format_list
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
-from app.common.i18n import day
+from app.common.i18n import day, listed
 from app.common.reference import MODALITIES, language_name
 from app.models.taxonomy import area_label
 from matching import Facts, LanguageFit, Shortfall
@@ -128,11 +127,6 @@ def _facts(record: dict[str, Any]) -> Facts:
     )
 
 
-def _listed(items: list[str]) -> str:
-    """``items`` as the reader's language lists them ("a, b and c")."""
-    return format_list(items, locale=get_locale() or "en") if items else ""
-
-
 def language_sentence(fit: LanguageFit) -> str:
     name = language_name(fit.code)
     name = name[:1].upper() + name[1:]  # it starts the sentence (CLDR's are lower case in fr, es)
@@ -220,7 +214,7 @@ def modality_sentence(facts: Facts) -> str:
     return _(
         "Does not accept %(modality)s (accepts %(accepted)s)",
         modality=wanted,
-        accepted=_listed([_modality(m) for m in facts.modalities]),
+        accepted=listed([_modality(m) for m in facts.modalities]),
     )
 
 
@@ -228,7 +222,7 @@ def area_sentence(facts: Facts) -> str:
     if facts.works_in_area:
         return _("Works in %(area)s", area=area_label(facts.area))
     if facts.areas:
-        return _("Other core areas: %(areas)s", areas=_listed([area_label(a) for a in facts.areas]))
+        return _("Other core areas: %(areas)s", areas=listed([area_label(a) for a in facts.areas]))
     return _("No core area given")
 
 
@@ -237,9 +231,9 @@ def explain(explanation: dict[str, Any]) -> Explained:
     matched, missing = explanation.get("matched_skills", []), explanation.get("missing_skills", [])
     skills = []
     if matched:
-        skills.append(_("Has: %(skills)s", skills=", ".join(matched)))
+        skills.append(_("Has: %(skills)s", skills=listed(matched)))
     if missing:
-        skills.append(_("Missing: %(skills)s", skills=", ".join(missing)))
+        skills.append(_("Missing: %(skills)s", skills=listed(missing)))
     if not skills:
         skills.append(_("No skills required"))
     languages = [

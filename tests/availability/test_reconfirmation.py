@@ -138,6 +138,22 @@ def test_the_roster_shows_stale_profiles_and_when_each_was_confirmed(
 # ---- the focal point asks ----------------------------------------------------------------
 
 
+def test_the_email_is_in_the_language_the_expert_holds_best(client, auth, focal, ghana, smtp):
+    awa = make_expert(
+        ghana,
+        full_name="Awa Ndiaye",
+        email="awa@example.org",
+        languages=[("fr", "C2"), ("en", "B2")],
+        availability_confirmed_at=LONG_AGO,
+    )
+    ask(client, auth, focal, awa)  # the focal point's pages are in English
+    [email] = smtp.emails()
+    assert email["Subject"].startswith("Votre disponibilité pour les déploiements civils")
+    body = email.get_content()
+    assert "Awa" in body and "Dear" not in body and "UTC" in body
+    assert links(smtp)["awa@example.org"].startswith("/confirm/")
+
+
 def test_asking_one_expert_sends_an_email_with_a_working_link(client, auth, focal, grace, smtp):
     page = ask(client, auth, focal, grace).get_data(as_text=True)
     assert "Reconfirmation request sent to 1 expert: Grace Mensah." in page

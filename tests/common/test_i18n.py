@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
@@ -121,3 +122,17 @@ def test_the_admins_outbox_in_spanish(app, admin):
     html = login(app, admin.email).get("/admin/outbox").get_data(as_text=True)
     assert spanish["Outbox of notifications"].string in html
     assert "Mail transport" not in html and ">waiting<" not in html
+
+
+@pytest.mark.parametrize(
+    "levels, sender, expected",
+    [
+        ({"fr": "C2", "en": "B2"}, None, "fr"),  # the language held best
+        ({"fr": "C2", "en": "C2"}, "fr", "fr"),  # a tie: the sender's, when it is one of them
+        ({"fr": "C2", "en": "C2"}, "es", "en"),  # a tie otherwise: civcap's first
+        ({"sw": "C2", "ar": "B1"}, None, "ar"),  # Swahili is not one of civcap's languages
+        ({"sw": "C2"}, "fr", "en"),  # none of civcap's: English
+    ],
+)
+def test_an_expert_is_written_to_in_the_language_they_hold_best(levels, sender, expected):
+    assert i18n.best_held_language(levels, sender=sender) == expected

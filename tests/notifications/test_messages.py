@@ -70,7 +70,7 @@ def assert_facts(message: OutboxMessage, link_path: str) -> None:
     body = message.body
     assert "Request: court administration adviser" in body
     assert "Requesting organisation: UNMISS" in body
-    assert "Languages: English B2, French B1" in body
+    assert "Languages: English B2 and French B1" in body
     assert "Start: 4 Mar 2027, for 6 month(s)" in body
     assert f"{PUBLIC_URL}{link_path}" in body
     links = [word for word in body.split() if "://" in word]
@@ -234,7 +234,7 @@ def test_each_person_is_written_to_in_their_own_language(cast):
     french, arabic = by_recipient["fp@gh.example"], by_recipient["fp2@gh.example"]
     assert french.subject.startswith("[civcap] Nouvelle demande d’expertise")
     assert "Justice et administration pénitentiaire" in french.body  # the area's name, not a code
-    assert "anglais B2, français B1" in french.body
+    assert "anglais B2 et français B1" in french.body
     assert "4 mars 2027" in french.body
     assert "court administration adviser" in arabic.subject  # data stays as typed
     assert "العدالة والسجون" in arabic.body
