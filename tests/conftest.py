@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db
 from app.models import User, UserSession
+from app.suggestions import worker_index
 from tests.postgres import ThrowawayPostgres, find_bindir, postgres_mode
 
 # ``smtp``: a real SMTP server on loopback; ``browser``, ``page``, ``base_url``: headless Chromium;
@@ -106,6 +107,10 @@ def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
         empty_database()
         db.session.remove()
         db.engine.dispose()
+    # The next test's database is a new roster at the same address: its ids start again, and
+    # its experts may be older than this test's. A worker never sees its database emptied
+    # under it; the next test starts, as a new worker does, without an index.
+    worker_index.forget_indexes()
 
 
 @pytest.fixture

@@ -245,7 +245,17 @@ def security_events_csv() -> Response:
     emails = security_log.emails(events)
     return csv_response(
         "civcap-security-log",
-        ["at", "kind", "what", "account", "by", "subject", "address", "detail"],
+        # Column headers for people, in their language; the kind column keeps the code.
+        [
+            _("when"),
+            _("kind"),
+            _("what"),
+            _("account"),
+            _("by"),
+            _("subject"),
+            _("address"),
+            _("detail"),
+        ],  # fmt: skip
         (
             [
                 e.at,

@@ -243,6 +243,13 @@ def roster_index() -> WorkerIndex:
         return _indexes[key]
 
 
+def forget_indexes() -> None:
+    """Drop this process's indexes (the next ranking builds afresh): for a database replaced
+    wholesale under a running process, as the test suite does between tests."""
+    with _indexes_lock:
+        _indexes.clear()
+
+
 def rank(
     request: ExpertiseRequest, k: int = 50, near_misses: int = 20, filters: Filters | None = None
 ) -> Ranking:

@@ -78,7 +78,7 @@ def test_the_admin_filters_the_log_and_downloads_it(app, admin, focal):
     response = client.get("/admin/security-log.csv?kind=login.failed")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0][:3] == ["at", "kind", "what"]
+    assert rows[0][:3] == ["when", "kind", "what"]
     assert [row[1] for row in rows[1:]] == ["login.failed"]
     assert rows[1][3] == focal.email
     bad_dates = client.get("/admin/security-log?since=yesterday&until=2026-13-40")
