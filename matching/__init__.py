@@ -27,7 +27,7 @@ from matching._records import (
 from matching._semantic import SemanticSimilarity, UniversalSentenceEncoder
 from matching._text import TextSimilarity
 
-__version__ = "1.1"
+__version__ = "1.2"
 
 __all__ = [
     "CEFR_LEVELS",

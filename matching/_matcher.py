@@ -14,6 +14,7 @@ from matching._index import RosterIndex
 from matching._records import (
     ExpertProfile,
     Facts,
+    LanguageFit,
     Ranking,
     RequestProfile,
     Suggestion,
@@ -24,6 +25,7 @@ from matching._text import TextSimilarity, expert_text, request_text
 
 SIGNALS = (
     "text", "meaning", "skills", "area", "seniority", "modality", "languages", "availability",
+    "preferred",
 )  # fmt: skip
 
 
@@ -51,6 +53,10 @@ class Weights:
         level or above, less for each level short.
     availability
         1 when available by the start date, falling to 0 at 60 days after it.
+    preferred
+        Mean over the request's preferred languages of how far the held level reaches, as for
+        ``languages``; 0 for everyone when none is preferred. It only ranks: a preferred
+        language never decides deployability.
     """
 
     text: float = 0.16
@@ -61,6 +67,7 @@ class Weights:
     modality: float = 0.10
     languages: float = 0.015
     availability: float = 0.015
+    preferred: float = 0.04
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -177,19 +184,16 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             if modality_code is not None
             else np.zeros(index.rows, dtype=np.float32)
         )
-        languages = np.ones(index.rows, dtype=np.float32)
-        if request.languages:
-            reach = np.zeros(index.rows, dtype=np.float32)
-            for code, level in request.languages.items():
-                column = index.languages.get(code)
-                held = (
-                    index.levels[:, column].astype(np.float32)
-                    if column is not None
-                    else np.full(index.rows, -1.0, dtype=np.float32)
-                )
-                need = float(cefr_rank(level))
-                reach += np.clip(1.0 - (need - held) / (need + 1.0), 0.0, 1.0)
-            languages = (reach / len(request.languages)).astype(np.float32)
+        languages = (
+            self._reach(index, request.languages)
+            if request.languages
+            else np.ones(index.rows, dtype=np.float32)
+        )
+        preferred = (
+            self._reach(index, request.preferred_languages)
+            if request.preferred_languages
+            else np.zeros(index.rows, dtype=np.float32)
+        )
         start = request.start_date.toordinal()
         availability = np.clip(
             1.0 - np.maximum(index.available_from - start, 0) / 60.0, 0.0, 1.0
@@ -198,7 +202,24 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             "text": text, "meaning": meaning, "skills": skills, "area": area,
             "seniority": seniority,
             "modality": modality, "languages": languages, "availability": availability,
+            "preferred": preferred,
         }  # fmt: skip
+
+    @staticmethod
+    def _reach(index: RosterIndex, wanted: dict[str, str]) -> np.ndarray:
+        """Mean over ``wanted`` (code → level) of how far each row's level reaches: 1 at the
+        level or above, less for each level short, 0 when the language is not held."""
+        reach = np.zeros(index.rows, dtype=np.float32)
+        for code, level in wanted.items():
+            column = index.languages.get(code)
+            held = (
+                index.levels[:, column].astype(np.float32)
+                if column is not None
+                else np.full(index.rows, -1.0, dtype=np.float32)
+            )
+            need = float(cefr_rank(level))
+            reach += np.clip(1.0 - (need - held) / (need + 1.0), 0.0, 1.0)
+        return (reach / len(wanted)).astype(np.float32)
 
     def deployable_mask(self, request: RequestProfile) -> np.ndarray:
         """Deployability (``matching.deployability``'s rule) of every row, alive rows only."""
@@ -293,6 +314,10 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                 area=request.area,
                 areas=tuple(expert.areas),
                 shortfalls=tuple(verdict.shortfalls),
+                preferred=tuple(
+                    LanguageFit(code, level, expert.languages.get(code))
+                    for code, level in sorted(request.preferred_languages.items())
+                ),
             )
             return Suggestion(
                 expert_id=expert.expert_id,

@@ -72,6 +72,8 @@ class RequestProfile:
     duration_months: int
     modality: str
     request_id: int | None = None
+    # Languages the request would like (code → CEFR level): ranked on, never a condition.
+    preferred_languages: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,8 @@ class Facts:
     area: str
     areas: tuple[str, ...]
     shortfalls: tuple[Shortfall, ...] = ()
+    # Each preferred language: the level wanted (``required``) and the level held.
+    preferred: tuple[LanguageFit, ...] = ()
 
     @property
     def days_after_start(self) -> int:

@@ -9,7 +9,12 @@ from app.models.matching_state import MatchingState
 from app.models.organisation import Organisation, OrganisationKind
 from app.models.publication import RequestPublication
 from app.models.recovery_code import RecoveryCode
-from app.models.request import ExpertiseRequest, RequestLanguage, RequestStatus
+from app.models.request import (
+    ExpertiseRequest,
+    RequestLanguage,
+    RequestPreferredLanguage,
+    RequestStatus,
+)
 from app.models.security_event import SecurityEvent
 from app.models.suggestion import SuggestionEntry, SuggestionRun
 from app.models.taxonomy import CoreArea, Skill
@@ -37,6 +42,7 @@ __all__ = [
     "OrganisationKind",
     "RecoveryCode",
     "RequestLanguage",
+    "RequestPreferredLanguage",
     "RequestPublication",
     "RequestStatus",
     "SELECTED_OR_LATER",

@@ -59,6 +59,19 @@ class RequestLanguage(db.Model):
     min_level: Mapped[str] = mapped_column(sa.String(2))
 
 
+class RequestPreferredLanguage(db.Model):
+    """A language a request would like a candidate to speak, at a CEFR level: a soft signal in
+    the ranking and a line of the explanation, never a condition of deployability."""
+
+    __tablename__ = "request_preferred_languages"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    level: Mapped[str] = mapped_column(sa.String(2))
+
+
 class ExpertiseRequest(db.Model):
     """A mission's or HQ department's request for civilian expertise."""
 
@@ -99,6 +112,9 @@ class ExpertiseRequest(db.Model):
     replaces: Mapped[ExpertiseRequest | None] = relationship(remote_side=[id])
     languages: Mapped[list[RequestLanguage]] = relationship(
         cascade="all, delete-orphan", order_by=RequestLanguage.code, lazy="selectin"
+    )
+    preferred_languages: Mapped[list[RequestPreferredLanguage]] = relationship(
+        cascade="all, delete-orphan", order_by=RequestPreferredLanguage.code, lazy="selectin"
     )
     skills: Mapped[list[Skill]] = relationship(
         secondary=request_skills, order_by=Skill.name, lazy="selectin"

@@ -14,7 +14,14 @@ from app.common.transaction import transaction
 from app.common.validation import Checker
 from app.common.vocabulary import SkillVocabulary, core_area_codes
 from app.extensions import db
-from app.models import ExpertiseRequest, Organisation, RequestLanguage, RequestStatus, User
+from app.models import (
+    ExpertiseRequest,
+    Organisation,
+    RequestLanguage,
+    RequestPreferredLanguage,
+    RequestStatus,
+    User,
+)
 from app.models.taxonomy import normalise_skill
 
 
@@ -30,6 +37,8 @@ class RequestData:
     terms_of_reference: str = ""
     skills: list[str] = field(default_factory=list)
     languages: list[tuple[str, str]] = field(default_factory=list)
+    # Languages the request would like (a soft signal in the ranking, never a condition).
+    preferred_languages: list[tuple[str, str]] = field(default_factory=list)
     min_years_experience: int = 0
     duty_station: str | None = None
     country: str | None = None
@@ -62,6 +71,14 @@ def validate(data: RequestData, known_areas: set[str] | None = None) -> list[Fie
                 _("is too long (at most %(max)s characters)", max=200),
             )
     check.languages("languages", data.languages, "min_level")
+    check.languages("preferred_languages", data.preferred_languages, "level")
+    required = {code for code, _level in data.languages}
+    for i, (code, _level) in enumerate(data.preferred_languages):
+        if code in required:
+            check.fail(
+                f"preferred_languages[{i}].code",
+                _("is already a required language; a language is required or preferred"),
+            )
     check.whole_number("min_years_experience", data.min_years_experience, 0, 50)
     if data.start_date is None:
         check.fail("start_date", _("is required"))
@@ -81,6 +98,7 @@ def snapshot(request: ExpertiseRequest) -> dict[str, Any]:
         "area": request.area_code,
         "required_skills": sorted(s.name for s in request.skills),
         "languages": {lang.code: lang.min_level for lang in request.languages},
+        "preferred_languages": {lang.code: lang.level for lang in request.preferred_languages},
         "min_years_experience": request.min_years_experience,
         "start_date": request.start_date.isoformat() if request.start_date else None,
         "duration_months": request.duration_months,
@@ -101,6 +119,9 @@ def apply(request: ExpertiseRequest, data: RequestData, vocabulary: SkillVocabul
     request.area_code = data.area
     request.skills = vocabulary.skills(data.skills)
     request.languages = [RequestLanguage(code=c, min_level=lvl) for c, lvl in data.languages]
+    request.preferred_languages = [
+        RequestPreferredLanguage(code=c, level=lvl) for c, lvl in data.preferred_languages
+    ]
     request.min_years_experience = data.min_years_experience
     request.start_date = data.start_date
     request.duration_months = data.duration_months

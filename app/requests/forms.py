@@ -37,6 +37,7 @@ from app.models import ExpertiseRequest, RequestStatus
 from app.requests.drafting import RequestData
 
 LANGUAGE_ROWS = 3
+PREFERRED_LANGUAGE_ROWS = 2
 
 
 class RequiredLanguageForm(LanguageLevelForm):
@@ -47,6 +48,10 @@ class RequiredLanguageForm(LanguageLevelForm):
         choices=choices(((lv, lv) for lv in CEFR_LEVELS), blank="—"),
         default="",
     )
+
+
+class PreferredLanguageForm(LanguageLevelForm):
+    """A language the request would like a candidate to speak, and at what level."""
 
 
 class RequestForm(FlaskForm):
@@ -62,6 +67,11 @@ class RequestForm(FlaskForm):
     required_skills = TextAreaField(_l("Required skills"))
     languages = FieldList(
         FormField(RequiredLanguageForm), label=_l("Required languages"), min_entries=LANGUAGE_ROWS
+    )
+    preferred_languages = FieldList(
+        FormField(PreferredLanguageForm),
+        label=_l("Preferred languages"),
+        min_entries=PREFERRED_LANGUAGE_ROWS,
     )
     min_years_experience = IntegerField(
         _l("Minimum years of experience"), validators=[Optional()], default=0
@@ -96,6 +106,7 @@ class RequestForm(FlaskForm):
             area=self.area.data or "",
             skills=lines(self.required_skills.data),
             languages=language_pairs(self.languages.entries),
+            preferred_languages=language_pairs(self.preferred_languages.entries),
             min_years_experience=self.min_years_experience.data or 0,
             start_date=self.start_date.data,
             duration_months=self.duration_months.data or 0,
@@ -115,6 +126,10 @@ class RequestForm(FlaskForm):
         while len(self.languages.entries) < len(pairs) + 1:
             self.languages.append_entry()
         fill_language_rows(self.languages, pairs)
+        preferred = [(lang.code, lang.level) for lang in request.preferred_languages]
+        while len(self.preferred_languages.entries) < len(preferred) + 1:
+            self.preferred_languages.append_entry()
+        fill_language_rows(self.preferred_languages, preferred)
         self.min_years_experience.data = request.min_years_experience
         self.start_date.data = request.start_date
         self.duration_months.data = request.duration_months

@@ -8,7 +8,7 @@ the figures were kept have English sentences only: those are shown as they were 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -31,6 +31,7 @@ SIGNAL_LABELS = {
     "modality": _l("modality"),
     "languages": _l("languages"),
     "availability": _l("availability"),
+    "preferred": _l("preferred languages"),
 }
 
 
@@ -53,6 +54,7 @@ class Explained:
     languages: list[LanguageLine]
     fit: list[str]
     shortfalls: list[str]
+    preferred: list[LanguageLine] = field(default_factory=list)
 
 
 def facts_record(facts: Facts | None) -> dict[str, Any] | None:
@@ -70,6 +72,9 @@ def facts_record(facts: Facts | None) -> dict[str, Any] | None:
         "area": facts.area,
         "areas": list(facts.areas),
         "shortfalls": [_shortfall_record(s) for s in facts.shortfalls],
+        "preferred": [
+            {"code": fit.code, "level": fit.required, "held": fit.held} for fit in facts.preferred
+        ],
     }
 
 
@@ -124,6 +129,9 @@ def _facts(record: dict[str, Any]) -> Facts:
         area=record["area"],
         areas=tuple(record["areas"]),
         shortfalls=shortfalls,
+        preferred=tuple(
+            LanguageFit(p["code"], p["level"], p.get("held")) for p in record.get("preferred", [])
+        ),
     )
 
 
@@ -138,6 +146,25 @@ def language_sentence(fit: LanguageFit) -> str:
             held=fit.held,
         )
     return _("%(language)s: needs %(required)s, not held", language=name, required=fit.required)
+
+
+def preferred_sentence(fit: LanguageFit) -> str:
+    """A preferred language: a plus when held at the level wanted, else what is held."""
+    name = language_name(fit.code)
+    if fit.met:
+        return _("Speaks %(language)s %(held)s — preferred", language=name, held=fit.held)
+    if fit.held:
+        return _(
+            "%(language)s preferred at %(level)s, holds %(held)s",
+            language=name[:1].upper() + name[1:],
+            level=fit.required,
+            held=fit.held,
+        )
+    return _(
+        "%(language)s preferred at %(level)s, not held",
+        language=name[:1].upper() + name[1:],
+        level=fit.required,
+    )
 
 
 def shortfall_sentence(shortfall: Shortfall) -> str:
@@ -260,4 +287,5 @@ def explain(explanation: dict[str, Any]) -> Explained:
             area_sentence(facts),
         ],
         shortfalls=[shortfall_sentence(s) for s in facts.shortfalls],
+        preferred=[LanguageLine(preferred_sentence(fit), fit.met) for fit in facts.preferred],
     )

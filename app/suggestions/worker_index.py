@@ -129,6 +129,7 @@ def request_profile(request: ExpertiseRequest) -> RequestProfile:
         area=request.area_code,
         required_skills=tuple(s.name for s in request.skills),
         languages={lang.code: lang.min_level for lang in request.languages},
+        preferred_languages={lang.code: lang.level for lang in request.preferred_languages},
         min_years_experience=request.min_years_experience,
         start_date=request.start_date,
         duration_months=request.duration_months,

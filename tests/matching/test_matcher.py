@@ -265,3 +265,23 @@ def test_without_a_meaning_weight_the_encoder_is_not_loaded():
     matcher = Matcher(weights=Weights(meaning=0)).fit([expert(1)])
     assert matcher.semantic_ is None
     assert matcher.rank(request()).deployable[0].components["meaning"] == 0
+
+
+def test_a_preferred_language_ranks_its_speaker_higher_but_never_decides_deployability():
+    twin = expert(1)
+    arabic_speaker = expert(2, languages={"en": "C1", "fr": "B2", "ar": "B2"})
+    no_french = expert(3, languages={"ar": "C2"})  # prefers Arabic, lacks the required French
+    matcher = Matcher().fit([twin, arabic_speaker, no_french, *FILLER])
+
+    plain = matcher.rank(request(), k=10, near_misses=10)
+    preferring = matcher.rank(request(preferred_languages={"ar": "B2"}), k=10, near_misses=10)
+
+    assert {s.expert_id for s in plain.deployable} == {s.expert_id for s in preferring.deployable}
+    assert 3 in {s.expert_id for s in preferring.near_misses}  # still not deployable
+    scores = {s.expert_id: s for s in preferring.deployable}
+    assert scores[2].score > scores[1].score  # the same profile, plus the preferred language
+    assert scores[2].components["preferred"] > 0 == scores[1].components["preferred"]
+    assert [(f.code, f.required, f.held) for f in scores[2].facts.preferred] == [("ar", "B2", "B2")]
+    assert scores[1].facts.preferred[0].held is None
+    # Without preferred languages, the signal is nothing for anyone: rankings are as before.
+    assert all(s.components["preferred"] == 0 for s in plain.deployable)

@@ -357,3 +357,25 @@ def test_a_revision_links_to_the_request_it_replaces(client, auth, requester, mi
     page = client.get(f"/requests/{revision.id}").get_data(as_text=True)
     assert f'href="/requests/{original.id}"' in page
     assert "legal adviser" in page
+
+
+def test_preferred_languages_are_saved_shown_and_never_also_required(client, auth, requester):
+    auth.login(requester.email)
+    preferred = {"preferred_languages-0-code": "ar", "preferred_languages-0-level": "B2"}
+    response = submit_form(client, "/requests/new", request_form(**preferred))
+    assert response.status_code == 302
+    saved = only_request()
+    assert [(p.code, p.level) for p in saved.preferred_languages] == [("ar", "B2")]
+    assert {lang.code for lang in saved.languages} == {"en", "fr"}  # required stays apart
+    page = client.get(f"/requests/{saved.id}").get_data(as_text=True)
+    assert "Preferred languages" in page and "Arabic B2 or above" in page
+    edit = client.get(f"/requests/{saved.id}/edit").get_data(as_text=True)
+    assert 'name="preferred_languages-0-code"' in edit
+
+    # A language is required or preferred, not both; nothing is saved.
+    both = {"preferred_languages-0-code": "fr", "preferred_languages-0-level": "C1"}
+    response = submit_form(client, "/requests/new", request_form(**both))
+    assert response.status_code == 422
+    assert "preferred_languages-0-code" in fields_with_errors(response)
+    assert "is already a required language" in response.get_data(as_text=True)
+    assert count(ExpertiseRequest) == 1

@@ -132,3 +132,21 @@ def test_a_run_saved_before_the_figures_shows_its_english_words(app):
 def test_the_figures_survive_the_round_trip_through_json(app):
     f = facts()
     assert explanations._facts(explanations.facts_record(f)) == f
+
+
+def test_a_preferred_language_is_a_line_of_its_own(app):
+    f = facts(
+        preferred=(
+            LanguageFit("ar", "B2", "C1"),
+            LanguageFit("es", "B2", "A2"),
+            LanguageFit("ru", "B1", None),
+        )
+    )
+    with app.test_request_context(), force_locale("en"):
+        x = explanations.explain(saved(f))
+    assert [(line.sentence, line.met) for line in x.preferred] == [
+        ("Speaks Arabic C1 — preferred", True),
+        ("Spanish preferred at B2, holds A2", False),
+        ("Russian preferred at B1, not held", False),
+    ]
+    assert explanations._facts(explanations.facts_record(f)) == f
