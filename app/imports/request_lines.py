@@ -38,8 +38,8 @@ from app.requests.drafting import RequestData
 REQUESTING_KINDS = (OrganisationKind.MISSION, OrganisationKind.HQ_DEPARTMENT)
 REQUEST_FIELDS = {
     "external_id", "title", "mission_country", "terms_of_reference", "area", "required_skills",
-    "languages", "min_years_experience", "start_date", "duration_months", "modality",
-    "positions", "duty_station", "status", "requesting_organisation",
+    "languages", "preferred_languages", "min_years_experience", "start_date", "duration_months",
+    "modality", "positions", "duty_station", "status", "requesting_organisation",
 }  # fmt: skip
 
 
@@ -92,6 +92,7 @@ def read_requests(
             area=line.text("area", required=True) or "",
             skills=line.texts("required_skills"),
             languages=line.languages("languages", "min_level"),
+            preferred_languages=line.languages("preferred_languages", "min_level"),
             min_years_experience=line.number("min_years_experience") or 0,
             start_date=line.day("start_date", required=True),
             duration_months=line.number("duration_months", required=True) or 0,

@@ -458,3 +458,17 @@ def test_a_nul_character_is_a_line_error_not_a_crash(app):
     assert [str(e) for e in failed.value.errors] == [
         "line 1: title: contains a NUL character (\\x00); remove it"
     ]
+
+
+def test_a_request_line_may_give_preferred_languages(app):
+    line = request_line(external_id="DR3", preferred_languages=[{"code": "ar", "min_level": "B2"}])
+    importing.import_requests([json.dumps(line)], organisation="UNMISS")
+    saved = db.session.scalar(sa.select(ExpertiseRequest).filter_by(external_id="DR3"))
+    assert [(p.code, p.level) for p in saved.preferred_languages] == [("ar", "B2")]
+
+    both = request_line(external_id="DR4", preferred_languages=[{"code": "en", "min_level": "C1"}])
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_requests([json.dumps(both)], organisation="UNMISS")
+    assert "preferred_languages[0].code: is already a required language" in str(
+        failed.value.errors[0]
+    )
