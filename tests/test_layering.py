@@ -20,6 +20,7 @@ FEATURES = [
     "notifications",
     "accounts",
     "skills",
+    "intake",
     "roster",
     "availability",
     "cv",
