@@ -52,6 +52,7 @@ URLS = [
     ("/requests/<int:request_id>/revise", "GET,POST"),
     ("/requests/<int:request_id>/submit", "POST"),
     ("/requests/new", "GET,POST"),
+    ("/requests/new/read", "POST"),
     ("/review/candidates/<int:candidate_id>/move", "POST"),
     ("/review/duplicates", "GET"),
     ("/review/duplicates/merge", "POST"),

@@ -19,7 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.common.errors import FieldError
 from app.common.forms import (
@@ -33,8 +33,12 @@ from app.common.forms import (
     lines,
 )
 from app.common.reference import CEFR_LEVELS, MODALITIES, country_choices
+from app.intake.proposals import RequestProposal
 from app.models import ExpertiseRequest, RequestStatus
 from app.requests.drafting import RequestData
+
+# The longest terms of reference civcap reads (the request's own field holds as much).
+TERMS_MAX = 50_000
 
 LANGUAGE_ROWS = 3
 PREFERRED_LANGUAGE_ROWS = 2
@@ -139,6 +143,34 @@ class RequestForm(FlaskForm):
         self.positions.data = request.positions
         self.version.data = str(request.version)
 
+    def fill_proposal(self, proposal: RequestProposal, document: str) -> None:
+        """Show what civcap read in a terms of reference (nothing is saved: the person checks
+        each value against its sentence and saves the form as if typed)."""
+        self.terms_of_reference.data = document
+        if proposal.title is not None:
+            self.title.data = proposal.title.value
+        if proposal.area is not None:
+            self.area.data = proposal.area.value
+        if proposal.modality is not None:
+            self.modality.data = proposal.modality.value
+        if proposal.mission_country is not None:
+            self.country.data = proposal.mission_country.value
+        if proposal.min_years_experience is not None:
+            self.min_years_experience.data = proposal.min_years_experience.value
+        if proposal.start_date is not None:
+            self.start_date.data = proposal.start_date.value
+        if proposal.duration_months is not None:
+            self.duration_months.data = proposal.duration_months.value
+        self.required_skills.data = "\n".join(p.value for p in proposal.skills)
+        for rows, found in (
+            (self.languages, proposal.languages),
+            (self.preferred_languages, proposal.preferred_languages),
+        ):
+            pairs = [(p.value.code, p.value.level) for p in found]
+            while len(rows.entries) < len(pairs) + 1:
+                rows.append_entry()
+            fill_language_rows(rows, pairs)
+
     def expected_version(self) -> int | None:
         try:
             return int(self.version.data)
@@ -155,6 +187,38 @@ class RequestForm(FlaskForm):
             # The service calls a language row's level "min_level"; the row's field is "level".
             fresh.append(FieldError(error.field.replace(".min_level", ".level"), error.message))
         attach_errors(self, fresh)
+
+
+class TermsOfReferenceForm(FlaskForm):
+    """Pasted terms of reference, for civcap to propose the request's fields from."""
+
+    document = TextAreaField(
+        _l("Terms of reference"),
+        validators=[InputRequired(_l("is required")), Length(max=TERMS_MAX)],
+    )
+
+
+def evidence_of(proposal: RequestProposal) -> dict[str, list[str]]:
+    """Each form field's evidence: the sentences of the document its proposed value came from."""
+    found: dict[str, list[str]] = {}
+
+    def keep(name: str, *sentences: str) -> None:
+        for sentence in sentences:
+            if sentence and sentence not in found.setdefault(name, []):
+                found[name].append(sentence)
+
+    for name in ("title", "area", "min_years_experience", "start_date", "duration_months"):
+        value = getattr(proposal, name)
+        if value is not None:
+            keep(name, value.evidence)
+    if proposal.modality is not None:
+        keep("modality", proposal.modality.evidence)
+    if proposal.mission_country is not None:
+        keep("country", proposal.mission_country.evidence)
+    keep("languages", *(p.evidence for p in proposal.languages))
+    keep("preferred_languages", *(p.evidence for p in proposal.preferred_languages))
+    keep("required_skills", *(p.evidence for p in proposal.skills))
+    return found
 
 
 class CloseForm(FlaskForm):

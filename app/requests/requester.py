@@ -18,6 +18,7 @@ from app.common.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 from app.common.forms import filter_values
 from app.common.permissions import request_for, role_required
 from app.extensions import db
+from app.intake import terms_of_reference
 from app.models import ExpertiseRequest, Role
 from app.requests import drafting as request_service
 from app.requests import history, lifecycle, search
@@ -27,6 +28,8 @@ from app.requests.forms import (
     RequestForm,
     RequestListFilters,
     SubmitRequestForm,
+    TermsOfReferenceForm,
+    evidence_of,
 )
 
 bp = Blueprint("requester", __name__, url_prefix="/requests")
@@ -73,6 +76,30 @@ def new() -> Page:
         return _submit_saved_draft(form, draft)
     flash(_("Draft saved. It stays with your organisation until you submit it."), "success")
     return redirect(url_for("requests.requester.show", request_id=draft.id))
+
+
+@bp.route("/new/read", methods=["POST"])
+@role_required(Role.REQUESTER)
+def read_terms() -> Page:
+    """The new-request form filled from pasted terms of reference, each value beside the
+    sentence it came from; nothing is saved until the requester saves the form."""
+    terms = TermsOfReferenceForm()
+    form = RequestForm(formdata=None)
+    action = url_for("requests.requester.new")
+    if not terms.validate_on_submit():
+        return _form_page(form, None, action, terms), 422
+    document = terms.document.data or ""
+    proposal = terms_of_reference.read(document)
+    form.fill_proposal(proposal, document)
+    flash(
+        _(
+            "civcap filled the fields it found in the terms of reference. Check each one "
+            "against its sentence, shown under it, and correct what is wrong: nothing is saved "
+            "until you save the draft."
+        ),
+        "info",
+    )
+    return _form_page(form, None, action, terms, evidence_of(proposal))
 
 
 @bp.route("/<int:request_id>")
@@ -204,9 +231,23 @@ def _submit_saved_draft(form: RequestForm, draft: ExpertiseRequest) -> Page:
     return redirect(url_for("requests.requester.show", request_id=draft.id))
 
 
-def _form_page(form: RequestForm, expertise_request: ExpertiseRequest | None, action: str) -> str:
+def _form_page(
+    form: RequestForm,
+    expertise_request: ExpertiseRequest | None,
+    action: str,
+    terms: TermsOfReferenceForm | None = None,
+    evidence: dict[str, list[str]] | None = None,
+) -> str:
+    """The request form; a new request's also offers to read pasted terms of reference."""
+    if expertise_request is None and terms is None:
+        terms = TermsOfReferenceForm(formdata=None)
     return render_template(
-        "requests/form.html", form=form, expertise_request=expertise_request, action=action
+        "requests/form.html",
+        form=form,
+        expertise_request=expertise_request,
+        action=action,
+        terms=terms,
+        evidence=evidence or {},
     )
 
 

@@ -375,6 +375,16 @@ def import_preview(page: Page, say: Callable[[str], str]) -> None:
     expect(page.get_by_role("button", name=say("Discard"))).to_be_visible()
 
 
+def terms_read(page: Page, say: Callable[[str], str]) -> None:
+    """The new-request form filled from pasted terms of reference, with the sentences."""
+    page.locator("textarea[name=document]").fill(
+        "Job Title: Corrections Adviser\nDuty Station: Bangui, Central African Republic\n"
+        "Fluency in French is required. Working knowledge of English is desirable."
+    )
+    page.get_by_role("button", name=say("Read the terms of reference")).click()
+    expect(page.locator(".evidence q").first).to_be_visible()
+
+
 def skills_completions(page: Page, say: Callable[[str], str]) -> None:
     """skills.js offers known skills under the textarea; the first one is highlighted."""
     skills = page.locator("textarea[data-skill-suggest]")
@@ -413,6 +423,7 @@ STATES: dict[str, list[tuple[str, str, Step]]] = {
     "requester": [
         ("/requests/new", "the request form sent empty", send_empty("Save draft")),
         ("/requests/new", "skill completions open", skills_completions),
+        ("/requests/new", "terms of reference read", terms_read),
     ],
     "HR reviewer": [
         ("/review/requests/{open_request}", "publishing to nobody", send_empty("Publish")),

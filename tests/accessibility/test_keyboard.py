@@ -27,7 +27,8 @@ TITLE = "Court administration adviser"
 # What Tab stops at, and whether the stop shows the focus (outline or shadow, per the CSS).
 TABBABLE = """() => [...document.querySelectorAll(
     'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), '
-    + 'select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
+    + 'select:not([disabled]), textarea:not([disabled]), details > summary, '
+    + '[tabindex]:not([tabindex="-1"])'
   )].filter(el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
    .length"""
 FOCUS = """() => {
@@ -113,7 +114,7 @@ def start_of_page(page: Page) -> None:
     assert stop is not None and "skip-link" in stop["key"], stop
     assert stop["shown"] and stop["on_screen"], stop
     page.keyboard.press("Enter")
-    assert page.url.endswith("#content"), page.url
+    expect(page).to_have_url(re.compile(r"#content$"))
     page.keyboard.press("Tab")  # the next stop is inside the content, past the navigation
     inside = page.evaluate("() => !!document.activeElement.closest('#content')")
     assert inside, page.evaluate(FOCUS)
