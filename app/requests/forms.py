@@ -193,7 +193,7 @@ class TermsOfReferenceForm(FlaskForm):
     """Pasted terms of reference, for civcap to propose the request's fields from."""
 
     document = TextAreaField(
-        _l("Terms of reference"),
+        _l("Paste the terms of reference"),
         validators=[InputRequired(_l("is required")), Length(max=TERMS_MAX)],
     )
 

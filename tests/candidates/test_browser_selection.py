@@ -70,7 +70,7 @@ def test_requester_writes_and_submits_a_request(page: Page):
     log_in(page, "req@unmiss.example")
     nav(page, "New request")
     page.get_by_label("Title").fill("Rule of law adviser")
-    page.get_by_label("Terms of reference").fill(
+    page.get_by_label("Terms of reference", exact=True).fill(
         "Advise the Ministry of Justice on court administration and case management."
     )
     page.get_by_label("Core area").select_option("justice")
@@ -123,7 +123,7 @@ def test_the_whole_selection_path_with_four_logins(browser, base_url):
     requester = person("req@unmiss.example")
     nav(requester, "New request")
     requester.get_by_label("Title").fill(title)
-    requester.get_by_label("Terms of reference").fill(
+    requester.get_by_label("Terms of reference", exact=True).fill(
         "Draft the penal procedure code with the Ministry of Justice; legislative drafting."
     )
     requester.get_by_label("Core area").select_option("justice")
