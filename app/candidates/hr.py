@@ -109,8 +109,6 @@ def shortlist(request_id: int) -> str:
         moves={c.id: candidate_service.allowed_moves(c, current_user) for c in candidates},
         form=MoveForm(),
         selections=candidate_service.selections(expertise_request),
-        state_label=CandidateState.label_of,
-        reason_label=DismissReason.label_of,
     )
 
 

@@ -68,7 +68,10 @@ def language_pairs(entries: Iterable[LanguageLevelForm]) -> list[tuple[str, str]
 
 
 def fill_language_rows(field_list: Field, pairs: Iterable[tuple[str, str]]) -> None:
-    """Put existing languages into a FieldList's rows on GET, keeping the empty spare rows."""
+    """Put languages into a FieldList's rows, adding rows so that one empty row stays spare."""
+    pairs = list(pairs)
+    while len(field_list.entries) < len(pairs) + 1:
+        field_list.append_entry()
     for entry, (code, level) in zip(field_list.entries, pairs, strict=False):
         entry.form.code.data = code
         entry.form.level.data = level

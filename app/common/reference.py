@@ -95,10 +95,11 @@ def country_choices() -> list[tuple[str, str]]:
 def language_choices() -> list[tuple[str, str]]:
     """The UN languages first, then the others; named in the reader's language, capitalised as
     menus are (CLDR's names are lower case in French and Spanish)."""
-    return [(code, _capitalised(language_name(code))) for code in languages()]
+    return [(code, capitalised(language_name(code))) for code in languages()]
 
 
-def _capitalised(name: str) -> str:
+def capitalised(name: str) -> str:
+    """A name as it starts a sentence or a menu item (CLDR's are lower case in fr, es)."""
     return name[:1].upper() + name[1:]
 
 

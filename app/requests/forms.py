@@ -126,14 +126,13 @@ class RequestForm(FlaskForm):
         self.terms_of_reference.data = request.terms_of_reference
         self.area.data = request.area_code
         self.required_skills.data = "\n".join(s.name for s in request.skills)
-        pairs = [(lang.code, lang.min_level) for lang in request.languages]
-        while len(self.languages.entries) < len(pairs) + 1:
-            self.languages.append_entry()
-        fill_language_rows(self.languages, pairs)
-        preferred = [(lang.code, lang.level) for lang in request.preferred_languages]
-        while len(self.preferred_languages.entries) < len(preferred) + 1:
-            self.preferred_languages.append_entry()
-        fill_language_rows(self.preferred_languages, preferred)
+        fill_language_rows(
+            self.languages, [(lang.code, lang.min_level) for lang in request.languages]
+        )
+        fill_language_rows(
+            self.preferred_languages,
+            [(lang.code, lang.level) for lang in request.preferred_languages],
+        )
         self.min_years_experience.data = request.min_years_experience
         self.start_date.data = request.start_date
         self.duration_months.data = request.duration_months
@@ -166,10 +165,7 @@ class RequestForm(FlaskForm):
             (self.languages, proposal.languages),
             (self.preferred_languages, proposal.preferred_languages),
         ):
-            pairs = [(p.value.code, p.value.level) for p in found]
-            while len(rows.entries) < len(pairs) + 1:
-                rows.append_entry()
-            fill_language_rows(rows, pairs)
+            fill_language_rows(rows, [(p.value.code, p.value.level) for p in found])
 
     def expected_version(self) -> int | None:
         try:

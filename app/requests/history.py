@@ -12,8 +12,6 @@ history macro of ``requests/_macros.html`` shows on the pages of several feature
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -162,23 +160,13 @@ def actor(event: AuditEvent) -> str:
     return str(label) if label is not None else (event.actor_label or "")
 
 
-def candidate_state_label(value: Any) -> str:
-    """A candidate's state as recorded in an event; "—" when there is none."""
-    return CandidateState.label_of(value)
-
-
-def dismiss_reason_label(value: Any) -> str:
-    """Why a candidate was dismissed (or not released), as recorded in an event."""
-    return DismissReason.label_of(value)
-
-
 def move_label(event: AuditEvent) -> str:
     """A candidate's move, "from → to" (the arrow as the reader's language writes it)."""
     before, after = event.before or {}, event.after or {}
     return _(
         "%(before)s → %(after)s",
-        before=candidate_state_label(before.get("state")),
-        after=candidate_state_label(after.get("state")),
+        before=CandidateState.label_of(before.get("state")),
+        after=CandidateState.label_of(after.get("state")),
     )
 
 
@@ -189,7 +177,7 @@ def register(bp: Blueprint) -> None:
         "audit_changes": changes,
         "audit_actor": actor,
         "audit_move": move_label,
-        "candidate_state_label": candidate_state_label,
-        "dismiss_reason_label": dismiss_reason_label,
+        "candidate_state_label": CandidateState.label_of,
+        "dismiss_reason_label": DismissReason.label_of,
     }.items():
         bp.add_app_template_global(function, name)

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app.common.i18n import day, listed
-from app.common.reference import MODALITIES, language_name
+from app.common.reference import MODALITIES, capitalised, language_name
 from app.models.taxonomy import area_label
 from matching import Facts, LanguageFit, Shortfall
 
@@ -136,8 +136,7 @@ def _facts(record: dict[str, Any]) -> Facts:
 
 
 def language_sentence(fit: LanguageFit) -> str:
-    name = language_name(fit.code)
-    name = name[:1].upper() + name[1:]  # it starts the sentence (CLDR's are lower case in fr, es)
+    name = capitalised(language_name(fit.code))  # it starts the sentence
     if fit.held:
         return _(
             "%(language)s: needs %(required)s, holds %(held)s",
@@ -156,13 +155,13 @@ def preferred_sentence(fit: LanguageFit) -> str:
     if fit.held:
         return _(
             "%(language)s preferred at %(level)s, holds %(held)s",
-            language=name[:1].upper() + name[1:],
+            language=capitalised(name),
             level=fit.required,
             held=fit.held,
         )
     return _(
         "%(language)s preferred at %(level)s, not held",
-        language=name[:1].upper() + name[1:],
+        language=capitalised(name),
         level=fit.required,
     )
 
