@@ -228,11 +228,12 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.common import reference
+    from app.common import documents, reference
     from app.models.taxonomy import area_label
 
     app.jinja_env.globals.update(
         area_label=area_label,
+        document_types=documents.ACCEPT,
         country_name=reference.country_name,
         language_name=reference.language_name,
         region_name=reference.region_name,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.intake import areas as area_words
-from app.intake import wording
+from app.intake import skills, wording
 from app.intake.nationality import nationalities_in
 from app.intake.proposals import LanguageLevel, ProfileProposal, Proposed
 
@@ -601,9 +601,5 @@ def read(text: str, today: date | None = None) -> ProfileProposal:
         areas=_areas(cv, title),
         countries_of_experience=_countries(cv, nationality.value if nationality else None),
     )
-    try:
-        from app.intake import skills
-    except ImportError:  # pragma: no cover - skills arrive with their own helper
-        return proposal
     proposal.skills = list(skills.propose(text))[:10]
     return proposal

@@ -58,3 +58,15 @@ class ProfileProposal:
     areas: list[Proposed[str]] = field(default_factory=list)  # core-area codes
     countries_of_experience: list[Proposed[str]] = field(default_factory=list)  # ISO alpha-2
     skills: list[Proposed[str]] = field(default_factory=list)  # at most 10, best first
+
+
+def evidence(proposal: RequestProposal | ProfileProposal) -> dict[str, list[str]]:
+    """Each proposed field's evidence, by the proposal's field name: the distinct sentences its
+    value (or values) came from, in document order; fields with none are left out."""
+    found: dict[str, list[str]] = {}
+    for name, value in vars(proposal).items():
+        values = value if isinstance(value, list) else [value]
+        sentences = [p.evidence for p in values if isinstance(p, Proposed) and p.evidence]
+        if sentences:
+            found[name] = list(dict.fromkeys(sentences))
+    return found

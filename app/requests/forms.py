@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     FieldList,
@@ -33,6 +35,7 @@ from app.common.forms import (
     lines,
 )
 from app.common.reference import CEFR_LEVELS, MODALITIES, country_choices
+from app.intake import proposals
 from app.intake.proposals import RequestProposal
 from app.models import ExpertiseRequest, RequestStatus
 from app.requests.drafting import RequestData
@@ -186,35 +189,29 @@ class RequestForm(FlaskForm):
 
 
 class TermsOfReferenceForm(FlaskForm):
-    """Pasted terms of reference, for civcap to propose the request's fields from."""
+    """Terms of reference, pasted or uploaded (PDF or .docx), for civcap to propose the
+    request's fields from. A chosen file is read instead of the pasted text."""
 
     document = TextAreaField(
         _l("Paste the terms of reference"),
-        validators=[InputRequired(_l("is required")), Length(max=TERMS_MAX)],
+        validators=[Optional(), Length(max=TERMS_MAX)],
     )
+    file = FileField(_l("Or upload the document (PDF or Word .docx)"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.file.data and not (self.document.data or "").strip():
+            self.document.errors = [_("Paste the terms of reference or choose their file.")]
+            return False
+        return True
 
 
 def evidence_of(proposal: RequestProposal) -> dict[str, list[str]]:
     """Each form field's evidence: the sentences of the document its proposed value came from."""
-    found: dict[str, list[str]] = {}
-
-    def keep(name: str, *sentences: str) -> None:
-        for sentence in sentences:
-            if sentence and sentence not in found.setdefault(name, []):
-                found[name].append(sentence)
-
-    for name in ("title", "area", "min_years_experience", "start_date", "duration_months"):
-        value = getattr(proposal, name)
-        if value is not None:
-            keep(name, value.evidence)
-    if proposal.modality is not None:
-        keep("modality", proposal.modality.evidence)
-    if proposal.mission_country is not None:
-        keep("country", proposal.mission_country.evidence)
-    keep("languages", *(p.evidence for p in proposal.languages))
-    keep("preferred_languages", *(p.evidence for p in proposal.preferred_languages))
-    keep("required_skills", *(p.evidence for p in proposal.skills))
-    return found
+    found = proposals.evidence(proposal)
+    renamed = {"mission_country": "country", "skills": "required_skills"}
+    return {renamed.get(name, name): sentences for name, sentences in found.items()}
 
 
 class CloseForm(FlaskForm):

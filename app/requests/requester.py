@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask import request as http_request
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.candidates import queries as candidate_queries
-from app.common import audit
+from app.common import audit, documents
 from app.common.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 from app.common.forms import filter_values
 from app.common.permissions import request_for, role_required
+from app.common.uploads import UploadRefused
 from app.extensions import db
 from app.intake import terms_of_reference
 from app.models import ExpertiseRequest, Role
@@ -24,6 +26,7 @@ from app.requests import drafting as request_service
 from app.requests import history, lifecycle, search
 from app.requests import lifecycle_pages as pages
 from app.requests.forms import (
+    TERMS_MAX,
     CloseForm,
     RequestForm,
     RequestListFilters,
@@ -81,14 +84,31 @@ def new() -> Page:
 @bp.route("/new/read", methods=["POST"])
 @role_required(Role.REQUESTER)
 def read_terms() -> Page:
-    """The new-request form filled from pasted terms of reference, each value beside the
-    sentence it came from; nothing is saved until the requester saves the form."""
+    """The new-request form filled from terms of reference (pasted, or read from a PDF or .docx
+    file, which is not kept), each value beside the sentence it came from; nothing is saved
+    until the requester saves the form."""
     terms = TermsOfReferenceForm()
     form = RequestForm(formdata=None)
     action = url_for("requests.requester.new")
     if not terms.validate_on_submit():
         return _form_page(form, None, action, terms), 422
     document = terms.document.data or ""
+    if terms.file.data:
+        try:
+            found = documents.read(terms.file.data.stream, TERMS_MAX)
+        except UploadRefused as exc:
+            terms.file.errors = [_("%(problem)s Nothing was read.", problem=exc)]
+            return _form_page(form, None, action, terms), 422
+        document = found.text
+        if found.truncated:
+            flash(
+                _(
+                    "The document is longer than terms of reference may be (%(max)s characters): "
+                    "only its beginning was read.",
+                    max=format_number(TERMS_MAX),
+                ),
+                "warning",
+            )
     proposal = terms_of_reference.read(document)
     form.fill_proposal(proposal, document)
     flash(

@@ -33,12 +33,15 @@ from app.common.forms import (
     LanguageLevelForm,
     MultiCheckboxField,
     choices,
+    fill_language_rows,
     language_filter,
     language_pairs,
     lines,
 )
 from app.common.reference import CEFR_LEVELS, GENDERS, MODALITIES, country_choices, language_choices
 from app.common.vocabulary import core_areas
+from app.intake import proposals
+from app.intake.proposals import ProfileProposal
 from app.models import Expert, ExpertStatus
 from app.roster.experts import ExpertData, profile_of
 from app.roster.search import ExpertFilters
@@ -102,6 +105,36 @@ class ExpertForm(FlaskForm):
         self.nationality.choices = choices(countries, blank=_("— choose —"))
         self.countries_of_experience.choices = choices(countries)
         self.areas.choices = choices(_area_pairs())
+
+    def fill_proposal(self, proposal: ProfileProposal, cv_text: str) -> None:
+        """Show what civcap read in a CV over what the form holds (nothing is saved: the person
+        checks each value against its sentence and saves the form as if typed).
+
+        The CV's text becomes the CV summary. The name and nationality fill only empty fields
+        (a record's own are not replaced by a reading); the current post and years replace
+        what the form holds, as a CV is newer than the record; languages take the CV's level
+        and the other lists gain what the CV adds, keeping what the record already has.
+        """
+        self.summary.data = cv_text
+        if proposal.full_name is not None and not self.full_name.data:
+            self.full_name.data = proposal.full_name.value
+        if proposal.nationality is not None and not self.nationality.data:
+            self.nationality.data = proposal.nationality.value
+        if proposal.title is not None:
+            self.title.data = proposal.title.value
+        if proposal.years_experience is not None:
+            self.years_experience.data = proposal.years_experience.value
+        held = dict(language_pairs(self.languages))
+        held.update((p.value.code, p.value.level) for p in proposal.languages)
+        fill_language_rows(self.languages, held.items())
+        self.skills.data = "\n".join(
+            dict.fromkeys([*lines(self.skills.data), *(p.value for p in proposal.skills)])
+        )
+        for field, found in (
+            (self.areas, proposal.areas),
+            (self.countries_of_experience, proposal.countries_of_experience),
+        ):
+            field.data = list(dict.fromkeys([*(field.data or []), *(p.value for p in found)]))
 
 
 class ExpertEditForm(ExpertForm):
@@ -235,3 +268,8 @@ class ExpertFilterForm(FlaskForm):
             ((s.value, s.label) for s in ExpertStatus), blank=_("Any status")
         )
         self.nationality.choices = choices(country_choices(), blank=_("Any nationality"))
+
+
+def evidence_of(proposal: ProfileProposal) -> dict[str, list[str]]:
+    """Each form field's evidence: the sentences of the CV its proposed value came from."""
+    return proposals.evidence(proposal)

@@ -385,6 +385,15 @@ def terms_read(page: Page, say: Callable[[str], str]) -> None:
     expect(page.locator(".evidence q").first).to_be_visible()
 
 
+def cv_read(page: Page, say: Callable[[str], str]) -> None:
+    """The new-expert form filled from an uploaded CV, with the sentences."""
+    page.locator("input[name=cv]").set_input_files(
+        files=[{"name": "cv.docx", "mimeType": "application/octet-stream", "buffer": cv_docx()}]
+    )
+    page.get_by_role("button", name=say("Read the CV")).click()
+    expect(page.locator(".evidence q").first).to_be_visible()
+
+
 def skills_completions(page: Page, say: Callable[[str], str]) -> None:
     """skills.js offers known skills under the textarea; the first one is highlighted."""
     skills = page.locator("textarea[data-skill-suggest]")
@@ -409,6 +418,7 @@ STATES: dict[str, list[tuple[str, str, Step]]] = {
     "focal point (Ghana)": [
         ("/roster/new", "the expert form sent empty", send_empty("Register the expert")),
         ("/roster/new", "skill completions open", skills_completions),
+        ("/roster/new", "a CV read", cv_read),
         ("/roster/{ama}/cv/upload", "the form sent empty", send_empty("Upload the CV")),
         ("/roster/import", "the form sent empty", send_empty("Upload and preview")),
         ("/roster/import", "a file previewed", import_preview),

@@ -5,94 +5,36 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import docx
 import pytest
 import sqlalchemy as sa
-from fpdf import FPDF
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
+from app.common import documents
 from app.cv import files as cv_service
 from app.extensions import db
 from app.models import AuditEvent, Expert, OrganisationKind, Role
 from tests.cast import focal_point_of
 from tests.conftest import csrf_token, login, submit_form
+from tests.documents import (
+    PDF_TEXT,
+    docx_bomb,
+    docx_with_main_type,
+    encrypted_pdf,
+    make_docx,
+    make_pdf,
+    multipart,
+    zipped,
+)
 from tests.factories import make_expert, make_organisation, make_user
 
-PDF_TEXT = "Jeanne Dupont, legislative drafter. Constitution-making in South Sudan."
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEXTAREA = re.compile(r"<textarea[^>]*>(.*?)</textarea>", re.S)
-
-
-# Files ---------------------------------------------------------------------------------------
-
-
-@cache
-def make_pdf(*lines: str) -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    for line in lines:
-        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
-
-
-def encrypted_pdf(user_password: str) -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(PDF_TEXT))))
-    writer.encrypt(user_password=user_password, owner_password="owner secret")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-@cache
-def make_docx() -> bytes:
-    document = docx.Document()
-    document.add_heading("Amadou Diallo", level=1)
-    document.add_paragraph("Electoral   adviser with\tfifteen years in West Africa.")
-    table = document.add_table(rows=2, cols=2)
-    table.cell(0, 0).text = "Skill"
-    table.cell(0, 1).text = "Level"
-    table.cell(1, 0).text = "Voter registration"
-    table.cell(1, 1).text = "Expert"
-    document.add_paragraph("References on request.")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def zipped(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return out.getvalue()
-
-
-@cache
-def docx_bomb() -> bytes:
-    """A real .docx plus one part that unpacks to 60 MB of zeros (a few dozen KB packed)."""
-    with zipfile.ZipFile(io.BytesIO(make_docx())) as real:
-        members = {name: real.read(name) for name in real.namelist()}
-    return zipped({**members, "word/media/padding.bin": bytes(60 * 1024 * 1024)})
-
-
-def docx_with_main_type(main_type: str) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(make_docx())) as real:
-        members = {name: real.read(name) for name in real.namelist()}
-    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
-        b"wordprocessingml.document.main+xml", main_type.encode()
-    )
-    return zipped(members)
 
 
 # Fixtures and helpers ------------------------------------------------------------------------
@@ -118,12 +60,6 @@ def focal(client, ghana, uploads):
 def client_for(app, role: Role, kind: OrganisationKind, country: str | None = None):
     """A browser session of its own, logged in as someone new in ``role``."""
     return login(app, make_user(role, make_organisation(kind, country=country)).email)
-
-
-def multipart(fields: dict[str, Any]) -> dict[str, Any]:
-    """A multipart body built in memory (the test client spools big ones to unclosed files)."""
-    boundary, body = encode_multipart(fields)
-    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
 
 
 def upload(client, expert_id: int, content: bytes, filename: str, mimetype: str = "") -> Any:
@@ -335,14 +271,14 @@ def test_the_users_file_name_never_reaches_the_disk(app, focal, expert, uploads)
 @pytest.mark.parametrize(
     ("given", "kind", "expected"),
     [
-        ("CV.PDF", cv_service.PDF, "CV.pdf"),
+        ("CV.PDF", documents.PDF, "CV.pdf"),
         ("C:\\Users\\jd\\Résumé 2026.docx", DOCX_TYPE, "Résumé 2026.docx"),
-        ("curriculum", cv_service.PDF, "curriculum.pdf"),
-        ("cv.docx", cv_service.PDF, "cv.pdf"),
-        ("...", cv_service.PDF, "cv.pdf"),
+        ("curriculum", documents.PDF, "curriculum.pdf"),
+        ("cv.docx", documents.PDF, "cv.pdf"),
+        ("...", documents.PDF, "cv.pdf"),
         (None, DOCX_TYPE, "cv.docx"),
-        ("a<b>:c|d?.pdf", cv_service.PDF, "a b c d.pdf"),
-        ('"quoted"\r\nname\x00.pdf', cv_service.PDF, "quoted name.pdf"),
+        ("a<b>:c|d?.pdf", documents.PDF, "a b c d.pdf"),
+        ('"quoted"\r\nname\x00.pdf', documents.PDF, "quoted name.pdf"),
     ],
 )
 def test_download_names_are_safe_and_carry_the_real_type(given, kind, expected):
@@ -464,11 +400,11 @@ def test_the_text_page_needs_a_cv(app, focal, expert, uploads):
 
 
 def test_text_is_normalised_and_cut_to_the_summary_size():
-    assert cv_service.normalise("a\u00a0 b\x00c\r\n\r\n\r\n\n d\tﬁle  ") == "a bc\n\nd file"
+    assert documents.normalise("a\u00a0 b\x00c\r\n\r\n\r\n\n d\tﬁle  ") == "a bc\n\nd file"
     long = ("word " * 5000).strip()  # 24,999 characters
-    found = cv_service.fit_summary(long)
-    assert found.truncated and len(found.text) <= 20_000 and found.text.endswith("word")
-    assert cv_service.fit_summary("short") == cv_service.CvText("short", truncated=False)
+    text, truncated = documents.fit(long, 20_000)
+    assert truncated and len(text) <= 20_000 and text.endswith("word")
+    assert documents.fit("short", 20_000) == ("short", False)
 
 
 # Who may download ----------------------------------------------------------------------------
