@@ -201,15 +201,17 @@ def register_with_cv(
     return expert, held is not None
 
 
-def purge_held(now: datetime | None = None) -> int:
-    """Delete held CVs older than HELD_HOURS (their expert was never registered); how many."""
+def purge_held(now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete held CVs older than HELD_HOURS (their expert was never registered); how many
+    (with ``dry_run``, how many would be deleted)."""
     folder = _held_folder()
     if not folder.is_dir():
         return 0
     limit = (now or datetime.now(UTC)).timestamp() - HELD_HOURS * 3600
     old = [p for p in folder.iterdir() if p.is_file() and p.stat().st_mtime < limit]
-    for path in old:
-        path.unlink(missing_ok=True)
+    if not dry_run:
+        for path in old:
+            path.unlink(missing_ok=True)
     return len(old)
 
 

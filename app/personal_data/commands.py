@@ -1,4 +1,5 @@
-"""``civcap purge``: erase experts withdrawn longer ago than the retention period."""
+"""``civcap purge``: erase experts withdrawn longer ago than the retention period, and delete
+CV files read for experts who were never registered."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.cv import files as cv_files
 from app.personal_data import erasure as privacy
 
 
@@ -16,8 +18,17 @@ def purge(dry_run: bool) -> None:
     """Erase the personal data of experts withdrawn longer ago than the retention period.
 
     The period is CIVCAP_RETENTION_DAYS (default 365). Erased records stay, anonymised, for past
-    shortlists and figures; each erasure is in the audit trail as done by "civcap purge".
+    shortlists and figures; each erasure is in the audit trail as done by "civcap purge". CV
+    files held for a new expert's form more than a day ago, and never used, are deleted.
     """
+    held = cv_files.purge_held(dry_run=dry_run)
+    if held:
+        verb = "Would delete" if dry_run else "Deleted"
+        hours = cv_files.HELD_HOURS
+        click.echo(
+            f"{verb} {held} CV file(s) read more than {hours} hours ago for an expert "
+            "who was never registered."
+        )
     days = current_app.config["RETENTION_DAYS"]
     ids = privacy.due_for_purge() if dry_run else privacy.purge()
     if not ids:

@@ -8,12 +8,12 @@ import io
 import os
 import re
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from app.cli import cli
 from app.cv import files as cv_service
 from app.extensions import db
 from app.models import Expert
@@ -172,13 +172,18 @@ def test_a_file_that_is_no_cv_is_refused_and_nothing_is_held(app, focal, uploads
     assert held_files(uploads) == [] and count(Expert) == 0
 
 
-def test_purge_deletes_held_cvs_nobody_registered(app, focal, uploads):
+def test_civcap_purge_deletes_held_cvs_nobody_registered(app, runner, focal, uploads):
     read_new(focal, docx_of(*CV.splitlines()))
     (held,) = held_files(uploads)
-    assert cv_service.purge_held() == 0
+    result = runner.invoke(cli, ["purge"])
+    assert result.exit_code == 0 and "CV file" not in result.output  # not a day old yet
     day_old = time.time() - (cv_service.HELD_HOURS * 3600 + 60)
     os.utime(held, (day_old, day_old))
-    assert cv_service.purge_held(datetime.now(UTC)) == 1 and held_files(uploads) == []
+    result = runner.invoke(cli, ["purge", "--dry-run"])
+    assert "Would delete 1 CV file(s) read more than 24 hours ago" in result.output
+    assert held_files(uploads) == [held]
+    result = runner.invoke(cli, ["purge"])
+    assert "Deleted 1 CV file(s)" in result.output and held_files(uploads) == []
 
 
 # An existing expert ---------------------------------------------------------------------------
