@@ -211,47 +211,6 @@ def _is_study(sentence: str, strict: bool = False) -> bool:
 
 # --- the CV's date ----------------------------------------------------------------------------
 
-_DATE_CUE = re.compile(
-    r"^(?:date of (?:the )?cv|cv date|cv as of|as of|updated(?: on)?|last updated|date|"
-    r"fait a [^,]+,?|mis a jour(?: le)?|mise a jour(?: le)?|fecha|actualizado(?: el)?|"
-    r"actualizacion)\s*:?\s*",
-)
-_BIRTH = re.compile(r"\b(?:born|birth|ne le|nee le|ne en|nee en|naissance|nacid[oa]|nacimiento)\b")
-
-
-def _document_date(cv: _Cv, today: date) -> tuple[date, str]:
-    """The CV's own date and its line, or ``today``."""
-    best: tuple[date, str] | None = None
-    for line in cv.lines:
-        for segment in re.split(r"\s+[|·]\s+|\s+[–—-]\s+(?=\D)", line.text):
-            found = _dated_segment(segment)
-            if found and found <= today and (best is None or found > best[0]):
-                best = (found, line.text)
-    return best if best else (today, "")
-
-
-def _dated_segment(segment: str) -> date | None:
-    folded = wording.fold(segment).strip(" .")
-    if len(folded) > 70 or _BIRTH.search(folded) or wording.month_year_spans(segment):
-        return None
-    rest = _DATE_CUE.sub("", folded)
-    if rest == folded and "," in rest:
-        rest = rest.rsplit(",", 1)[1]
-    elif rest == folded and not re.match(r"^[\d\s/.-]+$|^\d{1,2}\s", rest):
-        # a bare "November 2026" at the end of a note, or a place then a date without a comma
-        rest = re.sub(r"^[^\d]*?(?=\b(?:\d|[a-z]+\s+(?:de\s+)?\d{4}))", "", rest, count=1)
-    rest = re.sub(r"^(?:le|el|the|on)\s+", "", rest.strip())
-    if not re.search(r"\b(?:19|20)\d\d\b", rest) or len(rest.split()) > 5:
-        return None
-    words = re.findall(r"[^\W\d_]+", rest)
-    if any(
-        w not in ("de", "del", "of", "er") and not wording.dates_in(f"1 {w} 2000") for w in words
-    ):
-        return None  # more than a date: "2005 MSc Political Science"
-    dates = wording.dates_in(rest)
-    return dates[0] if len(dates) == 1 else None
-
-
 # --- years of experience ----------------------------------------------------------------------
 
 
@@ -588,7 +547,9 @@ def read(text: str, today: date | None = None) -> ProfileProposal:
     languages with levels, years of experience, core areas, countries of experience and
     skills, each with the sentence it came from."""
     cv = _sections(text or "")
-    on, _date_line = _document_date(cv, today or date.today())
+    today = today or date.today()
+    own = wording.document_date([line.text for line in cv.lines], today)
+    on = own[0] if own else today
     name = _full_name(cv)
     nationality = _nationality(cv)
     title = _title(cv, name)

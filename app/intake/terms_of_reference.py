@@ -108,26 +108,14 @@ def _area(text: str, title: Proposed[str] | None) -> Proposed[str] | None:
 # Languages
 # --------------------------------------------------------------------------------------------
 
-_PREFERRED = re.compile(
-    r"desirable|an advantage|advantageous|an asset|a plus|preferred|preferably|preferable|"
-    r"would be (?:an? )?(?:asset|advantage|plus)|welcome|"
-    r"souhaitable|souhaitee?s?|un atout|un avantage|un plus|apprecie|de preference|"
-    r"deseable|se valorara|valorable|valorad[oa]|una ventaja|un plus|preferible|"
-    r"preferentemente|se considerara"
-)
-_REQUIRED = re.compile(
-    r"required|requirement|must|mandatory|essential|indispensable|necessary|"
-    r"exigee?s?|obligatoire|requise?s?|necessaire|imperati|"
-    r"requerid[oa]s?|se requiere|obligatori[oa]|imprescindible|necesari[oa]|exigid[oa]"
-)
+_PREFERRED = re.compile(wording.PREFERRED_MARKERS)
+_REQUIRED = re.compile(wording.REQUIRED_MARKERS)
 _WORKING_LANGUAGES = re.compile(
     r"working languages|official languages|langues de travail|langues officielles|"
     r"idiomas de trabajo|idiomas oficiales|lenguas de trabajo"
 )
 _LANGUAGE_LABEL = re.compile(r"^(?:languages?|langues?|idiomas?|lenguas?|language skills)\s*:")
 _BARE_KNOWLEDGE = re.compile(r"(?:knowledge|connaissances?|conocimientos?)\s+(?:\w+\s+){0,2}$")
-_HEADING_PREFERRED = re.compile(r"desirable|asset|preferred|souhaitable|atout|deseable|valorar")
-_HEADING_REQUIRED = re.compile(r"required|essential|mandatory|requis|exige|requerid|obligatori")
 
 
 def _status(folded: str, start: int) -> str | None:
@@ -163,9 +151,9 @@ def _languages(
     for line in lines:
         folded_line = fold(line)
         if _is_heading(line) and not wording.languages_in(line):
-            if _HEADING_PREFERRED.search(folded_line):
+            if _PREFERRED.search(folded_line):
                 section = "preferred"
-            elif _HEADING_REQUIRED.search(folded_line):
+            elif _REQUIRED.search(folded_line):
                 section = "required"
             else:
                 section = None
@@ -299,22 +287,6 @@ _NOT_START = re.compile(
     r"desde (?:19|20)\d\d|adopted|signed|report|rapport|informe|elections? (?:are|is) (?:scheduled|"
     r"planned)|scheduled"
 )
-_DOC_DATE_LABELS = re.compile(
-    r"^(?:date(?: of issue)?|issued(?: on)?|posting date|date de publication|publie le|"
-    r"fecha(?: de publicacion)?|sent|envoye|enviado|posting period|periode d'affichage|"
-    r"periodo de publicacion)\b\s*[:.]"
-)
-
-
-def _document_date(lines: list[str], today: date | None) -> date | None:
-    """The document's own date when a dated line says it (issue date, posting period, the
-    "Sent:" line of an e-mail), else `today`."""
-    for line in lines[:15]:
-        if _DOC_DATE_LABELS.match(fold(line)):
-            found = wording.dates_in(line)
-            if found:
-                return found[0]
-    return today
 
 
 def _range_in(sentence: str, today: date | None) -> tuple[date, date] | None:
@@ -590,7 +562,8 @@ def read(text: str, today: date | None = None) -> RequestProposal:
     None or [] where the ToR is silent. `today` is used for a day and month without a year,
     unless the document states its own date."""
     lines = wording.sentences(text)
-    today = _document_date(lines, today)
+    own = wording.document_date(lines, today)
+    today = own[0] if own else today
     title = _title(lines)
     required, preferred = _languages(lines)
     return RequestProposal(

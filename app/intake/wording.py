@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from calendar import monthrange
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -558,20 +559,30 @@ def _level_regex() -> re.Pattern[str]:
 
 
 _CEFR = re.compile(r"(?<![\w])([ABC][12])(?:\+|/[ABC][12])?(?![\w])")
+# The words that make something required, or only desirable, in en/fr/es (folded: no accents).
+# One list for the whole of intake: the language pairs below, the ToR's sentences and headings.
+REQUIRED_MARKERS = (
+    r"required|requirement|must|mandatory|essential|indispensable|necessary|"
+    r"exigee?s?|exige|obligatoire|requise?s?|requis|necessaire|imperati|"
+    r"requerid[oa]s?|se requiere|requisit|obligatori[oa]|imprescindible|necesari[oa]|exigid[oa]"
+)
+PREFERRED_MARKERS = (
+    r"desirable|an advantage|advantageous|an asset|asset|a plus|preferred|preferably|"
+    r"preferable|would be (?:an? )?(?:asset|advantage|plus)|welcome|"
+    r"souhaitable|souhaitee?s?|un atout|atout|un avantage|un plus|apprecie|de preference|"
+    r"deseable|se valorara|valorar|valorable|valorad[oa]|una ventaja|preferible|"
+    r"preferentemente|se considerara"
+)
 # What may stand between a language and its level: "English (fluent)", "French – mother
-# tongue", "anglais : courant", "inglés (hablado y escrito): fluido".
+# tongue", "anglais : courant", "inglés (hablado y escrito): fluido", "English (required): C1".
 _FILLER = re.compile(
     r"^(?:[\s:;,()\[\]|/–—\-=>.*]|level|niveau|nivel|language|langue|lengua|idioma|"
     r"oral|orale|written|ecrit|ecrite|spoken|parle|parlee|escrito|hablado|lu|read|reading|"
     r"writing|speaking|and|et|y|cefr|cecrl|mcer|cecr|is|est|es|"
-    r"required|essential|mandatory|desirable|an asset|asset|requis|requise|exigee?|obligatoire|"
-    r"souhaitable|requerido|deseable|indispensable|minimum|minimo|at least|au moins)*$"
+    rf"{REQUIRED_MARKERS}|{PREFERRED_MARKERS}|minimum|minimo|at least|au moins)*$"
 )
 # A marker then a comma ("English required, working knowledge of French") ends the pair.
-_MARKER_THEN_COMMA = re.compile(
-    r"(?:required|essential|mandatory|desirable|asset|requise?|exigee?|obligatoire|souhaitable|"
-    r"requerido|deseable|indispensable)\s*,"
-)
+_MARKER_THEN_COMMA = re.compile(rf"(?:{REQUIRED_MARKERS}|{PREFERRED_MARKERS})\s*,")
 # "Fluent in English and working knowledge of French": a level after "and" starts a new pair.
 _ENDS_WITH_JOIN = re.compile(r"(?<![\w])(?:and|et|y|or|ou|o)\s*$")
 _LIST_JOIN = re.compile(r"^(?:[\s,/()]|and|or|et|ou|y|o|as well as|ainsi que|asi como)*$")
@@ -838,3 +849,71 @@ MISSION_COUNTRIES = {
 def mission_country(acronym: str) -> str | None:
     """The country a UN mission serves, from its acronym in any case ("UNMISS" → "SS")."""
     return MISSION_COUNTRIES.get(acronym.upper())
+
+
+# --- the document's own date -------------------------------------------------------------------
+
+# A line that labels the document's date: "Date of issue:", "Posting date:", "Sent:" (an e-mail).
+_DATE_LABEL = re.compile(
+    r"^(?:date(?: of issue)?|issued(?: on)?|posting date|date de publication|publie le|"
+    r"fecha(?: de publicacion)?|sent|envoye|enviado|posting period|periode d'affichage|"
+    r"periodo de publicacion|date of (?:the )?cv|cv date|(?:last )?updated(?: on)?|"
+    r"mise? a jour(?: le)?|actualizado(?: el)?)\b\s*[:.]"
+)
+# What may come before the date of a line that is only a date: "Updated on", "Fait à Dakar, le".
+_DATE_CUE = re.compile(
+    r"^(?:date of (?:the )?cv|cv date|cv as of|as of|updated(?: on)?|last updated|date|"
+    r"fait a [^,]+,?|mis a jour(?: le)?|mise a jour(?: le)?|fecha|actualizado(?: el)?|"
+    r"actualizacion)\s*:?\s*",
+)
+_BIRTH = re.compile(r"\b(?:born|birth|ne le|nee le|ne en|nee en|naissance|nacid[oa]|nacimiento)\b")
+_NOT_A_DATE_WORD = ("de", "del", "of", "er")
+
+
+def document_date(lines: Sequence[str], today: date | None) -> tuple[date, str] | None:
+    """The document's own date and its line, not after ``today`` when it is given; None when
+    the document states none.
+
+    A line that labels it wins ("Date of issue: 3 November 2026", "Sent: 2 Nov 2026"), with
+    the first date it states. Otherwise, when ``today`` is known, the latest line (or part
+    of one between | or dashes) that is only a place and a date — a CV's "Accra, 1 October
+    2026", "Fait à Dakar, le 1er septembre 2026". Without ``today`` such a line could as well be
+    a date in the future (a start date in a table), so it is not taken. Birth dates and the
+    spans of a career ("2012 – 2016") are never the document's date.
+    """
+    for line in lines:
+        folded = fold(line)
+        if _DATE_LABEL.match(folded) and not _BIRTH.search(folded):
+            found = dates_in(line)
+            if found and (today is None or found[0] <= today):
+                return found[0], line
+    if today is None:
+        return None
+    best: tuple[date, str] | None = None
+    for line in lines:
+        for segment in re.split(r"\s+[|·]\s+|\s+[–—-]\s+(?=\D)", line):
+            found_date = _dated_segment(segment)
+            if found_date and found_date <= today and (best is None or found_date > best[0]):
+                best = (found_date, line)
+    return best
+
+
+def _dated_segment(segment: str) -> date | None:
+    """The date of a segment that is nothing but a date, with a place or cue before it."""
+    folded = fold(segment).strip(" .")
+    if len(folded) > 70 or _BIRTH.search(folded) or month_year_spans(segment):
+        return None
+    rest = _DATE_CUE.sub("", folded)
+    if rest == folded and "," in rest:
+        rest = rest.rsplit(",", 1)[1]
+    elif rest == folded and not re.match(r"^[\d\s/.-]+$|^\d{1,2}\s", rest):
+        # a bare "November 2026" at the end of a note, or a place then a date without a comma
+        rest = re.sub(r"^[^\d]*?(?=\b(?:\d|[a-z]+\s+(?:de\s+)?\d{4}))", "", rest, count=1)
+    rest = re.sub(r"^(?:le|el|the|on)\s+", "", rest.strip())
+    if not re.search(r"\b(?:19|20)\d\d\b", rest) or len(rest.split()) > 5:
+        return None
+    words = re.findall(r"[^\W\d_]+", rest)
+    if any(w not in _NOT_A_DATE_WORD and not dates_in(f"1 {w} 2000") for w in words):
+        return None  # more than a date: "2005 MSc Political Science"
+    dates = dates_in(rest)
+    return dates[0] if len(dates) == 1 else None

@@ -154,3 +154,28 @@ def test_sentences_keep_headings_and_bullets_apart():
         "Experience is required.",
         "Draft bills; e.g. laws.",
     ]
+
+
+# The document's own date --------------------------------------------------------------------
+
+
+def test_a_labelled_date_line_is_the_documents_date_even_among_later_dates():
+    lines = ["Terms of Reference", "Date of issue: 3 November 2026", "Accra, 1 December 2026"]
+    assert wording.document_date(lines, None) == (date(2026, 11, 3), lines[1])
+    assert wording.document_date(lines, date(2026, 12, 2)) == (date(2026, 11, 3), lines[1])
+
+
+def test_a_place_and_date_line_dates_a_cv_but_not_a_birth_date_or_a_career_span():
+    lines = [
+        "Born on 4 May 1975 in Kumasi",
+        "2012 – 2016  Registrar, High Court",
+        "Accra, 1 October 2026",
+        "Fait à Dakar, le 1er septembre 2025",
+    ]
+    assert wording.document_date(lines, date(2026, 12, 1)) == (date(2026, 10, 1), lines[2])
+    # A date after "today" is no document date (a start date in a table, a typo).
+    assert wording.document_date(["Accra, 1 October 2027"], date(2026, 12, 1)) is None
+
+
+def test_without_today_a_bare_date_is_not_taken_for_the_documents_date():
+    assert wording.document_date(["Start date | 1 March 2027"], None) is None
