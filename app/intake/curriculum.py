@@ -471,7 +471,7 @@ def _countries(cv: _Cv, own: str | None) -> list[Proposed[str]]:
             for code, start, _end in wording.countries_in(line.text)
             if not _BORDER.search(folded[:start])
         ]
-        codes += [code for acronym, code in wording.MISSION_COUNTRIES.items()
+        codes += [code for acronym, code in wording.missions().items()
                   if re.search(rf"\b{acronym}\b", line.text)]  # fmt: skip
         for code in codes:
             if code != own and code not in found:

@@ -16,6 +16,7 @@ from calendar import monthrange
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
+from importlib.resources import files
 
 import babel
 
@@ -42,6 +43,23 @@ def _table(entries: str, value: type = str) -> dict:
     """A table written as "key=value; key=value" (keys may hold spaces)."""
     pairs = (entry.split("=") for entry in entries.split(";") if entry.strip())
     return {key.strip(): value(val.strip()) for key, val in pairs}
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, dict[str, str]]:
+    """data/names.tsv by kind (language, country, city, mission): name -> ISO code."""
+    tables: dict[str, dict[str, str]] = {}
+    text = files("app.intake").joinpath("data/names.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#") and not line.startswith("kind\t"):
+            kind, name, code = line.split("\t")
+            tables.setdefault(kind, {})[name] = code
+    return tables
+
+
+def missions() -> dict[str, str]:
+    """UN peace operations and special political missions: acronym -> the country they serve."""
+    return _names()["mission"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -413,19 +431,6 @@ def month_year_spans(text: str) -> list[tuple[date, date | None]]:
 # Languages
 # --------------------------------------------------------------------------------------------
 
-_LANGUAGE_EXTRAS = _table(
-    "dari=fa; farsi=fa; persan=fa; persa=fa; pashtu=ps; pushto=ps; pachto=ps; "
-    "kiswahili=sw; swahili=sw; souahili=sw; suajili=sw; norwegian=no; norvegien=no; "
-    "noruego=no; bokmal=no; mandarin=zh; mandarin chinese=zh; cantonese=zh; "
-    "mandarin (chinese)=zh; chinois mandarin=zh; chino mandarin=zh; filipino=tl; "
-    "tagalog=tl; creole=ht; haitian creole=ht; creole haitien=ht; kreyol=ht; "
-    "criollo haitiano=ht; kirundi=rn; kinyarwanda=rw; castellano=es; castilian=es; "
-    "serbo-croatian=sh; bosnian/croatian/serbian=sh; bcs=sh; sango=sg; sangho=sg; "
-    "lingala=ln; bambara=bm; wolof=wo; fulfulde=ff; pulaar=ff; peul=ff; tigrinya=ti; "
-    "tigrigna=ti; amharic=am; somali=so; hausa=ha; kurdish=ku; sorani=ku; kurmanji=ku; "
-    "العربية=ar; عربي=ar; الإنجليزية=en; الانجليزية=en; الإنكليزية=en; الفرنسية=fr; "
-    "الإسبانية=es; الاسبانية=es; الروسية=ru; الصينية=zh;"
-)
 # Language names that are ordinary words in a language we read ("ido", "cree").
 _LANGUAGE_STOP = {"ido", "cree", "cri", "a", "an", "un", "lao", "tonga", "twi", "komi", "avar"}
 
@@ -467,7 +472,7 @@ def _language_names() -> dict[str, str]:
                 names.setdefault("ال" + key, code)
             for form in _feminine_forms(key, loc):
                 names.setdefault(form, code)
-    for name, code in _LANGUAGE_EXTRAS.items():
+    for name, code in _names()["language"].items():
         names[fold(name)] = code
     return names
 
@@ -676,59 +681,6 @@ def languages_with_levels(sentence: str) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------------------------
 
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "EA", "IC", "DG", "AC", "CP", "TA", "XA", "XB"}
-_COUNTRY_EXTRAS = _table(
-    "drc=CD; dr congo=CD; d.r. congo=CD; rdc=CD; r.d. congo=CD; "
-    "democratic republic of the congo=CD; democratic republic of congo=CD; "
-    "republique democratique du congo=CD; republica democratica del congo=CD; "
-    "republic of the congo=CG; republique du congo=CG; congo=CG; car=CF; rca=CF; "
-    "central african republic=CF; republique centrafricaine=CF; centrafrique=CF; "
-    "republica centroafricana=CF; ivory coast=CI; cote d'ivoire=CI; costa de marfil=CI; "
-    "republic of south sudan=SS; syrian arab republic=SY; state of palestine=PS; "
-    "palestine=PS; occupied palestinian territory=PS; gaza=PS; west bank=PS; "
-    "east timor=TL; timor-leste=TL; timor leste=TL; burma=MM; republic of korea=KR; "
-    "lao pdr=LA; lao people's democratic republic=LA; russian federation=RU; "
-    "united republic of tanzania=TZ; republic of moldova=MD; turkey=TR; the gambia=GM; "
-    "gambia=GM; kosovo=XK; western sahara=EH; sahara occidental=EH; "
-    "united states of america=US; usa=US; u.s.=US; uk=GB; united kingdom=GB; "
-    "great britain=GB; the netherlands=NL; holland=NL; iran (islamic republic of)=IR; "
-    "islamic republic of iran=IR; bolivia (plurinational state of)=BO; "
-    "venezuela (bolivarian republic of)=VE; swaziland=SZ; eswatini=SZ; cabo verde=CV; "
-    "cape verde=CV; north macedonia=MK; macedonia=MK; czech republic=CZ; czechia=CZ; "
-    "viet nam=VN; libyan arab jamahiriya=LY; federal republic of somalia=SO; "
-    "islamic republic of afghanistan=AF; republic of haiti=HT; republique d'haiti=HT; "
-    "republica de haiti=HT; iraq=IQ; irak=IQ;"
-)
-# Capitals and duty stations UN missions commonly name instead of the country.
-_CITIES = _table(
-    "juba=SS; malakal=SS; bor=SS; wau=SS; bentiu=SS; yambio=SS; rumbek=SS; torit=SS; "
-    "aweil=SS; kuajok=SS; yei=SS; bangui=CF; bria=CF; bambari=CF; kaga-bandoro=CF; "
-    "bouar=CF; berberati=CF; ndele=CF; paoua=CF; birao=CF; obo=CF; bamako=ML; gao=ML; "
-    "mopti=ML; timbuktu=ML; tombouctou=ML; kidal=ML; menaka=ML; tessalit=ML; kinshasa=CD; "
-    "goma=CD; bukavu=CD; bunia=CD; beni=CD; lubumbashi=CD; kananga=CD; kisangani=CD; "
-    "uvira=CD; kalemie=CD; mbandaka=CD; les cayes=HT; cap-haitien=HT; port-au-prince=HT; "
-    "jacmel=HT; gonaives=HT; kabul=AF; herat=AF; kandahar=AF; mazar-i-sharif=AF; "
-    "mazar-e-sharif=AF; jalalabad=AF; kunduz=AF; mogadishu=SO; mogadiscio=SO; baidoa=SO; "
-    "kismayo=SO; garowe=SO; beledweyne=SO; hargeisa=SO; tripoli=LY; benghazi=LY; "
-    "misrata=LY; sabha=LY; beirut=LB; beyrouth=LB; naqoura=LB; tyre=LB; sidon=LB; "
-    "el fasher=SD; el geneina=SD; port sudan=SD; al fasher=SD; khartoum=SD; nyala=SD; "
-    "zalingei=SD; kadugli=SD; jartum=SD; baghdad=IQ; bagdad=IQ; erbil=IQ; basra=IQ; "
-    "mosul=IQ; kirkuk=IQ; nicosia=CY; nicosie=CY; pristina=XK; prishtina=XK; amman=JO; "
-    "damascus=SY; damas=SY; damasco=SY; sanaa=YE; sana'a=YE; aden=YE; hodeidah=YE; "
-    "bogota=CO; medellin=CO; cali=CO; addis ababa=ET; nairobi=KE; entebbe=UG; kampala=UG; "
-    "dakar=SN; abidjan=CI; yamoussoukro=CI; monrovia=LR; freetown=SL; bissau=GW; "
-    "niamey=NE; n'djamena=TD; ndjamena=TD; ouagadougou=BF; conakry=GN; nouakchott=MR; "
-    "abuja=NG; maputo=MZ; bujumbura=BI; gitega=BI; kigali=RW; yaounde=CM; douala=CM; "
-    "libreville=GA; brazzaville=CG; dili=TL; el aaiun=EH; laayoune=EH; tindouf=DZ; "
-    "algiers=DZ; islamabad=PK; kathmandu=NP; katmandou=NP; yangon=MM; naypyitaw=MM; "
-    "tbilisi=GE; kyiv=UA; kiev=UA; caracas=VE; guatemala city=GT; ciudad de guatemala=GT; "
-    "tegucigalpa=HN; san salvador=SV; managua=NI; gaza city=PS; ramallah=PS; brindisi=IT; "
-    "the hague=NL; la haye=NL; la haya=NL; geneva=CH; geneve=CH; ginebra=CH; vienna=AT; "
-    "vienne=AT; viena=AT; new york=US; nueva york=US; le caire=EG; el cairo=EG; cairo=EG; "
-    "djibouti city=DJ; asmara=ER; tunis=TN; rabat=MA; colombo=LK; dhaka=BD; manila=PH; "
-    "jakarta=ID; bishkek=KG; dushanbe=TJ; tashkent=UZ; sarajevo=BA; belgrade=RS; "
-    "chisinau=MD; yerevan=AM; baku=AZ; dar es salaam=TZ; dodoma=TZ; arusha=TZ; harare=ZW; "
-    "lilongwe=MW; lusaka=ZM; luanda=AO; antananarivo=MG;"
-)
 
 
 @lru_cache(maxsize=1)
@@ -755,9 +707,9 @@ def _country_names() -> dict[str, str]:
                     names.setdefault(fold(value), country.alpha_2)
     except ImportError:  # pragma: no cover - pycountry is a dependency
         pass
-    for name, code in _COUNTRY_EXTRAS.items():
+    for name, code in _names()["country"].items():
         names[fold(name)] = code
-    for name, code in _CITIES.items():
+    for name, code in _names()["city"].items():
         names.setdefault(name, code)
     return names
 
@@ -797,58 +749,11 @@ def countries_in(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
-# UN peace operations and special political missions (their acronyms) → the country they serve.
-MISSION_COUNTRIES = {
-    "BINUB": "BI",
-    "BINUCA": "CF",
-    "BINUH": "HT",
-    "MINUJUSTH": "HT",
-    "MINURCAT": "TD",
-    "MINURSO": "EH",
-    "MINUSCA": "CF",
-    "MINUSMA": "ML",
-    "MINUSTAH": "HT",
-    "MONUC": "CD",
-    "MONUSCO": "CD",
-    "ONUB": "BI",
-    "ONUCI": "CI",
-    "UNAMA": "AF",
-    "UNAMI": "IQ",
-    "UNAMID": "SD",
-    "UNAMSIL": "SL",
-    "UNDOF": "SY",
-    "UNFICYP": "CY",
-    "UNIFIL": "LB",
-    "UNIOGBIS": "GW",
-    "UNIPSIL": "SL",
-    "UNISFA": "SD",
-    "UNITAMS": "SD",
-    "UNMEE": "ER",
-    "UNMHA": "YE",
-    "UNMIK": "XK",
-    "UNMIL": "LR",
-    "UNMIN": "NP",
-    "UNMIS": "SD",
-    "UNMISS": "SS",
-    "UNMIT": "TL",
-    "UNMOGIP": "PK",
-    "UNOCA": "GA",
-    "UNOCHA": "",
-    "UNOCI": "CI",
-    "UNOWAS": "SN",
-    "UNSMIL": "LY",
-    "UNSMIS": "SY",
-    "UNSOA": "SO",
-    "UNSOM": "SO",
-    "UNSOS": "SO",
-    "UNTMIS": "SO",
-    "UNVMC": "CO",
-}
 
 
 def mission_country(acronym: str) -> str | None:
     """The country a UN mission serves, from its acronym in any case ("UNMISS" → "SS")."""
-    return MISSION_COUNTRIES.get(acronym.upper())
+    return missions().get(acronym.upper())
 
 
 # --- the document's own date -------------------------------------------------------------------
