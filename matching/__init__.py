@@ -2,9 +2,11 @@
 
 The app adapts its rows to ``ExpertProfile`` and ``RequestProfile``; ``Matcher`` ranks the
 roster for a request and explains every place. ``deployability`` is the one definition of the
-deployability rule, used by ranking, pages and evaluation.
+deployability rule, used by ranking, pages and evaluation. ``RelevanceBands`` holds the rule
+that marks each suggestion strong, possible or weak (``BANDS``) on the relevance signals alone.
 """
 
+from matching._bands import RELEVANCE_SIGNALS, RelevanceBands
 from matching._deployability import (
     START_GRACE_DAYS,
     Deployability,
@@ -15,11 +17,16 @@ from matching._deployability import (
 )
 from matching._matcher import SIGNALS, Filters, Matcher, Weights
 from matching._records import (
+    BANDS,
     CEFR_LEVELS,
+    POSSIBLE,
+    STRONG,
+    WEAK,
     ExpertProfile,
     Facts,
     LanguageFit,
     Ranking,
+    Relevance,
     RequestProfile,
     Shortfall,
     Suggestion,
@@ -27,12 +34,17 @@ from matching._records import (
 from matching._semantic import SemanticSimilarity, UniversalSentenceEncoder
 from matching._text import TextSimilarity
 
-__version__ = "1.2"
+__version__ = "1.3"
 
 __all__ = [
+    "BANDS",
     "CEFR_LEVELS",
+    "POSSIBLE",
+    "RELEVANCE_SIGNALS",
     "SIGNALS",
     "START_GRACE_DAYS",
+    "STRONG",
+    "WEAK",
     "Deployability",
     "ExpertProfile",
     "Facts",
@@ -40,6 +52,8 @@ __all__ = [
     "LanguageFit",
     "Matcher",
     "Ranking",
+    "Relevance",
+    "RelevanceBands",
     "RequestProfile",
     "SemanticSimilarity",
     "Shortfall",

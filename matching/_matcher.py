@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from matching._bands import Assessment, RelevanceBands, assess
 from matching._deployability import deployability, deployable_rows
 from matching._index import RosterIndex
 from matching._records import (
@@ -16,6 +17,7 @@ from matching._records import (
     Facts,
     LanguageFit,
     Ranking,
+    Relevance,
     RequestProfile,
     Suggestion,
     cefr_rank,
@@ -97,6 +99,9 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
     semantic : SemanticSimilarity or None
         The multilingual model; a default ``SemanticSimilarity()`` when None. Not loaded at all
         when the ``meaning`` weight is 0.
+    bands : RelevanceBands or None
+        How each suggestion's relevance band is decided; ``RelevanceBands()`` when None. Bands
+        never change the ranking.
 
     Attributes
     ----------
@@ -109,10 +114,12 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         weights: Weights | None = None,
         text: TextSimilarity | None = None,
         semantic: SemanticSimilarity | None = None,
+        bands: RelevanceBands | None = None,
     ) -> None:
         self.weights = weights
         self.text = text
         self.semantic = semantic
+        self.bands = bands
 
     # ---- fitting and keeping current ----------------------------------------------------
 
@@ -123,6 +130,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         matrix = text.fit_transform((expert_text(p) for p in profiles), format="csc")
         self.text_ = text
         self.weights_ = self.weights if self.weights is not None else Weights()
+        self.bands_ = self.bands if self.bands is not None else RelevanceBands()
         self.semantic_: SemanticSimilarity | None = None
         if self.weights_.meaning > 0:
             semantic = self.semantic if self.semantic is not None else SemanticSimilarity()
@@ -148,18 +156,24 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
     # ---- ranking ------------------------------------------------------------------------
 
     def signals(self, request: RequestProfile) -> dict[str, np.ndarray]:
-        """Every signal for every row of the index, each in [0, 1]."""
+        """Every signal for every row of the index, each in [0, 1].
+
+        Besides the ranking's ``SIGNALS``, ``text_cosine`` and ``meaning_cosine`` hold the
+        text and meaning cosines before they are divided by the best on the roster: the
+        relevance bands read them against the whole roster, not its best.
+        """
         check_is_fitted(self, "index_")
         index = self.index_
         query = self.text_.transform([request_text(request)])
-        text = index.text_scores(query)
-        best = float(text[index.alive].max()) if index.alive.any() else 0.0
-        text = text / best if best > 0 else text
-        meaning = np.zeros(index.rows, dtype=np.float32)
+        text_cosine = index.text_scores(query)
+        best = float(text_cosine[index.alive].max()) if index.alive.any() else 0.0
+        text = text_cosine / best if best > 0 else text_cosine
+        meaning_cosine = np.zeros(index.rows, dtype=np.float32)
         if self.semantic_ is not None:
-            meaning = np.maximum(index.meaning_scores(self.semantic_.request_vector(request)), 0)
-            best = float(meaning[index.alive].max()) if index.alive.any() else 0.0
-            meaning = meaning / best if best > 0 else meaning
+            vector = self.semantic_.request_vector(request)
+            meaning_cosine = np.maximum(index.meaning_scores(vector), 0)
+        best = float(meaning_cosine[index.alive].max()) if index.alive.any() else 0.0
+        meaning = meaning_cosine / best if best > 0 else meaning_cosine
         required = tuple(dict.fromkeys(request.required_skills))
         skills = (
             index.skill_counts(required) / len(required)
@@ -203,6 +217,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             "seniority": seniority,
             "modality": modality, "languages": languages, "availability": availability,
             "preferred": preferred,
+            "text_cosine": text_cosine, "meaning_cosine": meaning_cosine,
         }  # fmt: skip
 
     @staticmethod
@@ -282,12 +297,29 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         others = candidates & ~deployable
         top = _top(score, deployable, k)
         misses = _top(score, others, near_misses)
-        explain = self._explainer(request, signals, score, weights)
+        figures = self.relevance(request, signals).figures(top + misses)
+        explain = self._explainer(request, signals, score, weights, figures)
         return Ranking(
             deployable=[explain(row, rank) for rank, row in enumerate(top, start=1)],
             near_misses=[explain(row, rank) for rank, row in enumerate(misses, start=1)],
             roster_size=int(candidates.sum()),
             deployable_count=int(deployable.sum()),
+        )
+
+    def relevance(
+        self, request: RequestProfile, signals: dict[str, np.ndarray] | None = None
+    ) -> Assessment:
+        """The request's relevance evidence against the whole alive roster, whatever the
+        filters (``matching._bands``), from ``signals`` (computed when None)."""
+        check_is_fitted(self, "index_")
+        signals = self.signals(request) if signals is None else signals
+        return assess(
+            signals,
+            self.weights_.as_dict(),
+            self.index_.alive,
+            self.bands_,
+            skills_listed=bool(request.required_skills),
+            area_named=bool(request.area),
         )
 
     def _explainer(
@@ -296,6 +328,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         signals: dict[str, np.ndarray],
         score: np.ndarray,
         weights: dict[str, float],
+        figures: dict[int, Relevance],
     ) -> Callable[[int, int], Suggestion]:
         required = list(dict.fromkeys(request.required_skills))
 
@@ -303,6 +336,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             expert = self.index_.profiles[row]
             verdict = deployability(expert, request)
             held = set(expert.skills)
+            why = figures[row]
             facts = Facts(
                 available_from=expert.available_from,
                 available_until=expert.available_until,
@@ -318,6 +352,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                     LanguageFit(code, level, expert.languages.get(code))
                     for code, level in sorted(request.preferred_languages.items())
                 ),
+                relevance=why,
             )
             return Suggestion(
                 expert_id=expert.expert_id,
@@ -325,6 +360,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                 score=float(score[row]),
                 deployable=verdict.deployable,
                 components={n: float(weights[n] * signals[n][row]) for n in SIGNALS},
+                relevance=why.score,
+                band=why.band,
                 matched_skills=[s for s in required if s in held],
                 missing_skills=[s for s in required if s not in held],
                 languages=verdict.languages,

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+# Relevance bands, best first (the rule that assigns them: matching/_bands.py).
+STRONG, POSSIBLE, WEAK = "strong", "possible", "weak"
+BANDS = (STRONG, POSSIBLE, WEAK)
 
 
 def cefr_rank(level: str) -> int:
@@ -125,6 +128,28 @@ class Shortfall:
 
 
 @dataclass(frozen=True)
+class Relevance:
+    """Why a suggestion is in its band, as figures (see ``matching.RelevanceBands``).
+
+    ``score`` is the relevance in [0, 1] and ``band`` its band (``"strong"``, ``"possible"``
+    or ``"weak"``: strong from ``strong_from``, possible from ``possible_from``). It rests on
+    ``text`` and ``meaning``, how close the profile is to the request in wording and in meaning
+    (0: no closer than the roster's typical profile; 1: standing out clearly from the roster),
+    ``skills``, the share of the required skills held (None when the request lists none), and
+    whether the expert works in the request's core area (``Facts.works_in_area``). Seniority,
+    modality, languages and availability play no part in it.
+    """
+
+    score: float
+    band: str
+    text: float
+    meaning: float
+    skills: float | None
+    strong_from: float
+    possible_from: float
+
+
+@dataclass(frozen=True)
 class Facts:
     """What a suggestion's explanation rests on, as figures rather than words, so that each
     reader gets it in their own language: the expert's availability against the start date,
@@ -142,6 +167,8 @@ class Facts:
     shortfalls: tuple[Shortfall, ...] = ()
     # Each preferred language: the level wanted (``required``) and the level held.
     preferred: tuple[LanguageFit, ...] = ()
+    # The relevance band and the figures it rests on; None in facts saved before bands.
+    relevance: Relevance | None = None
 
     @property
     def days_after_start(self) -> int:
@@ -166,9 +193,11 @@ class Suggestion:
     """One ranked candidate with the reasons for its place.
 
     ``components`` holds each signal's weighted contribution to ``score`` (they add up to it);
-    ``reasons`` says in English why the expert is not deployable (empty when deployable), and
-    the other text fields say the rest in English; ``facts`` holds the same as figures for
-    readers of other languages.
+    ``relevance`` (in [0, 1]) and ``band`` say how relevant the expert is on the relevance
+    signals alone, whatever their seniority, modality, languages or availability (the figures
+    behind them are in ``facts.relevance``); ``reasons`` says in English why the expert is not
+    deployable (empty when deployable), and the other text fields say the rest in English;
+    ``facts`` holds the same as figures for readers of other languages.
     """
 
     expert_id: int
@@ -176,6 +205,8 @@ class Suggestion:
     score: float
     deployable: bool
     components: dict[str, float]
+    relevance: float
+    band: str
     matched_skills: list[str] = field(default_factory=list)
     missing_skills: list[str] = field(default_factory=list)
     languages: list[LanguageFit] = field(default_factory=list)
@@ -202,3 +233,8 @@ class Ranking:
     near_misses: list[Suggestion]
     roster_size: int
     deployable_count: int
+
+    @property
+    def strong(self) -> list[Suggestion]:
+        """The deployable suggestions in the strong band; none means the request has a gap."""
+        return [s for s in self.deployable if s.band == STRONG]

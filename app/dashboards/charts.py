@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.dashboards.figures import AreaSupply, Gap, LanguageSupply, OutreachRow, Stage, TimingRow
 from app.dashboards.figures._common import word_list
+from app.dashboards.figures.gaps import GAP_BELOW
 from app.dashboards.figures.member_state import AreaRoster
 from app.dashboards.figures.requester import RequestProgress
 
@@ -122,13 +123,15 @@ def supply_languages(rows: list[LanguageSupply]) -> Chart:
 
 def gaps_by_area(gaps: list[Gap]) -> Chart:
     none = Counter(g.area_label for g in gaps if g.deployable == 0)
-    few = Counter(g.area_label for g in gaps if g.deployable > 0)
-    areas = sorted(set(none) | set(few), key=str.casefold)
+    few = Counter(g.area_label for g in gaps if 0 < g.deployable < GAP_BELOW)
+    weak = Counter(g.area_label for g in gaps if g.deployable >= GAP_BELOW)
+    areas = sorted(set(none) | set(few) | set(weak), key=str.casefold)
     return Chart(
         "gaps", _("Gaps per core area"), "grouped", areas,
         [
             Series(_("No deployable expert"), [none[a] for a in areas]),
             Series(_("1 or 2 deployable experts"), [few[a] for a in areas]),
+            Series(_("Deployable experts, but no strong match"), [weak[a] for a in areas]),
         ],
     )  # fmt: skip
 

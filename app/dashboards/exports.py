@@ -57,10 +57,11 @@ def supply_languages(rows: Iterable[LanguageSupply]) -> Table:
 
 def gaps(rows: Iterable[Gap]) -> Table:
     header = [_("request id"), _("title"), _("requested by"), _("core area"), _("start date"),
-              _("submitted at"), _("open positions"), _("deployable experts")]  # fmt: skip
+              _("submitted at"), _("open positions"), _("deployable experts"),
+              _("strong matches")]  # fmt: skip
     return header, [
         (g.request_id, g.title, g.organisation, g.area_code, g.start_date, g.submitted_at,
-         g.open_positions, g.deployable)
+         g.open_positions, g.deployable, g.strong)
         for g in rows
     ]  # fmt: skip
 

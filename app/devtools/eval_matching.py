@@ -6,7 +6,8 @@ temporary directory with the Alembic migrations, in an app of its own; imports t
 each request with ``suggestions.worker_index.rank`` (the code the suggestions page runs) and
 scores the ranked list (deployable experts, then near misses) against ``qrels.tsv``. In the same
 run, on the same profiles, it scores the keyword-search peer (``matching.bm25_peer``). The
-metrics are ndcg@10 (also over the French requests alone), recall@50, MRR and deployable@10.
+metrics are ndcg@10 (also over the French requests alone), recall@50, MRR and deployable@10,
+and for civcap's relevance bands (``band_metrics``) strong_precision and weak_leak.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,16 @@ from app import imports as importing
 from app.extensions import db
 from app.models import Expert, ExpertiseRequest
 from app.suggestions import worker_index
-from matching import ExpertProfile, RequestProfile, deployability, metrics
+from matching import (
+    BANDS,
+    STRONG,
+    WEAK,
+    ExpertProfile,
+    RequestProfile,
+    Suggestion,
+    deployability,
+    metrics,
+)
 from matching.bm25_peer import Bm25Peer
 
 REQUESTING_ORGANISATION = "Evaluation requests"
@@ -44,13 +54,22 @@ class EvaluationError(Exception):
 
 @dataclass
 class RequestRun:
-    """One request's ranked experts (external ids) and the facts the metrics need."""
+    """One request's ranked experts (external ids) and the facts the metrics need.
+
+    For civcap's runs, ``bands``, ``deployable`` and ``qualified`` hold, rank by rank, the
+    relevance band, whether the expert is deployable, and whether they meet the minimum years
+    and accept the modality (the two conditions the grades of ``qrels.tsv`` are lowered for,
+    and which bands ignore); the peer's runs leave them empty.
+    """
 
     request_id: str
     ranked: list[str]
     deployable_top10: float
     without_skills: bool
     seconds: float
+    bands: list[str] = field(default_factory=list)
+    deployable: list[bool] = field(default_factory=list)
+    qualified: list[bool] = field(default_factory=list)
 
 
 @dataclass
@@ -136,8 +155,9 @@ def _score(qrels: Qrels) -> Evaluation:
         started = time.perf_counter()
         ranking = worker_index.rank(row, k=K)
         seconds = time.perf_counter() - started
-        ranked = [s.expert_id for s in ranking.deployable + ranking.near_misses]
-        civcap_runs.append(_run(row, request, ranked, external, profiles, seconds))
+        suggestions = ranking.deployable + ranking.near_misses
+        run = _run(row, request, [s.expert_id for s in suggestions], external, profiles, seconds)
+        civcap_runs.append(_with_bands(run, suggestions, request, profiles))
 
     peer = Bm25Peer().fit(profiles.values())
     try:
@@ -155,7 +175,7 @@ def _score(qrels: Qrels) -> Evaluation:
         if not any(deployability(p, request).deployable for p in profiles.values())
     ]
     return Evaluation(
-        civcap=_metrics(civcap_runs, qrels, len(profiles)),
+        civcap=_metrics(civcap_runs, qrels, len(profiles)) | band_metrics(civcap_runs, qrels),
         peer=_metrics(peer_runs, qrels, len(profiles)),
         no_deployable=hopeless,
         ndcg_by_request={
@@ -186,6 +206,83 @@ def _run(
         without_skills=not request.required_skills,
         seconds=seconds,
     )
+
+
+def _with_bands(
+    run: RequestRun,
+    suggestions: Sequence[Suggestion],
+    request: RequestProfile,
+    profiles: dict[int, ExpertProfile],
+) -> RequestRun:
+    """``run`` with, rank by rank, what ``band_metrics`` needs of civcap's suggestions."""
+    return replace(
+        run,
+        bands=[s.band for s in suggestions],
+        deployable=[s.deployable for s in suggestions],
+        qualified=[qualified(profiles[s.expert_id], request) for s in suggestions],
+    )
+
+
+def qualified(expert: ExpertProfile, request: RequestProfile) -> bool:
+    """Whether the expert meets the request's minimum years and accepts its modality: the two
+    conditions that lower an expert's grade in ``qrels.tsv`` but play no part in bands."""
+    return (
+        expert.years_experience >= request.min_years_experience
+        and request.modality in expert.modalities
+    )
+
+
+def band_metrics(runs: Sequence[RequestRun], qrels: Qrels) -> dict[str, float | int]:
+    """How well the relevance bands of ``runs`` agree with the grades, pooled over requests.
+
+    ``strong_precision``: share of the strong suggestions of the top 10s with grade >= 2 (its
+    ``_qualified`` variant counts only the experts whose grade seniority and modality did not
+    lower: bands ignore both, so an expert of the right occupation short of both is strong
+    with grade 1). ``weak_leak``: share of the grade >= 2 experts of the top 50s marked weak.
+    ``strong@10``: share of requests with at least one strong deployable suggestion in the top
+    10 (``_fr``: over the requests without required skills, the French ones). ``top10_*``:
+    how many top-10 suggestions are in each band.
+    """
+    tops = [(run, _places(run, qrels, 10)) for run in runs]
+    top10 = [place for _run, places in tops for place in places]
+    strong = [place for place in top10 if place.band == STRONG]
+    found = [place for run in runs for place in _places(run, qrels, K) if place.grade >= 2]
+    with_strong = {
+        run.request_id: any(p.band == STRONG and p.deployable for p in places)
+        for run, places in tops
+    }
+    return {
+        "strong_precision": _share(strong, lambda p: p.grade >= 2),
+        "strong_precision_qualified": _share(
+            [p for p in strong if p.qualified], lambda p: p.grade >= 2
+        ),
+        "weak_leak": _share(found, lambda p: p.band == WEAK),
+        "strong@10": metrics.mean([float(with_strong[r.request_id]) for r in runs]),
+        "strong@10_fr": metrics.mean(
+            [float(with_strong[r.request_id]) for r in runs if r.without_skills]
+        ),
+        **{f"top10_{band}": sum(p.band == band for p in top10) for band in BANDS},
+    }
+
+
+@dataclass(frozen=True)
+class _Place:
+    """One rank of a civcap run: its band, the expert's grade and the facts bands ignore."""
+
+    band: str
+    grade: int
+    deployable: bool
+    qualified: bool
+
+
+def _places(run: RequestRun, qrels: Qrels, k: int) -> list[_Place]:
+    grades = qrels.get(run.request_id, {})
+    rows = zip(run.ranked, run.bands, run.deployable, run.qualified, strict=True)
+    return [_Place(band, grades.get(e, 0), ok, fits) for e, band, ok, fits in rows][:k]
+
+
+def _share(places: Sequence[_Place], test: Callable[[_Place], bool]) -> float:
+    return sum(test(p) for p in places) / len(places) if places else 0.0
 
 
 def _metrics(runs: list[RequestRun], qrels: Qrels, experts: int) -> dict[str, float | int]:
@@ -219,6 +316,17 @@ def report(evaluation: Evaluation, directory: Path) -> str:
     for name in METRICS:
         lines.append(f"{name:<15}{ours[name]:>10.3f}{peer[name]:>12.3f}")
     lines.append(f"{'median_ms':<15}{ours['median_ms']:>10.2f}{peer['median_ms']:>12.2f}")
+    lines += [
+        "",
+        "Relevance bands (civcap), pooled over the top 10 of every request:",
+        f"  strong_precision  {ours['strong_precision']:.3f}"
+        f" (qualified experts: {ours['strong_precision_qualified']:.3f})",
+        f"  weak_leak         {ours['weak_leak']:.3f} (of grade >= 2 experts in the top {K})",
+        f"  strong@10         {ours['strong@10']:.3f}"
+        f" (requests without required skills: {ours['strong@10_fr']:.3f})",
+        f"  top 10 bands      {ours['top10_strong']} strong, {ours['top10_possible']} possible,"
+        f" {ours['top10_weak']} weak",
+    ]
     lines += ["", "Requests with no deployable expert on this roster:"]
     lines += [f"  {r}" for r in evaluation.no_deployable] or ["  none"]
     return "\n".join(lines)

@@ -37,6 +37,10 @@ class SuggestionRun(db.Model):
     # Experts left after the filters, and how many of them were deployable.
     roster_size: Mapped[int]
     deployable_count: Mapped[int]
+    # Deployable suggestions of the run in the *strong* relevance band, for a run of the whole
+    # roster (None: filtered, or saved before bands); a request whose latest such run has none
+    # is a gap on HR's dashboard.
+    strong_deployable: Mapped[int | None]
 
     request: Mapped[ExpertiseRequest] = relationship()
     created_by: Mapped[User | None] = relationship()
@@ -66,6 +70,10 @@ class SuggestionEntry(db.Model):
     score: Mapped[float]
     deployable: Mapped[bool]
     near_miss: Mapped[bool]
+    # Relevance on the relevance signals alone (0…1) and its band: strong, possible or weak
+    # (``matching.BANDS``); None in runs saved before bands.
+    relevance: Mapped[float | None]
+    band: Mapped[str | None] = mapped_column(sa.String(8))
     # Signal name -> weighted contribution to ``score``.
     components: Mapped[dict[str, float]] = mapped_column(sa.JSON)
     # matched_skills, missing_skills, languages [{code, required, held, met}], availability,

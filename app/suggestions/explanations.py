@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from app.common.i18n import day, listed
 from app.common.reference import MODALITIES, capitalised, language_name
 from app.models.taxonomy import area_label
-from matching import Facts, LanguageFit, Shortfall
+from matching import POSSIBLE, STRONG, WEAK, Facts, LanguageFit, Relevance, Shortfall
 
 # The matcher's signals (``matching.SIGNALS``) as the page names them.
 SIGNAL_LABELS = {
@@ -55,6 +55,8 @@ class Explained:
     fit: list[str]
     shortfalls: list[str]
     preferred: list[LanguageLine] = field(default_factory=list)
+    band: str | None = None  # strong, possible, weak; None in runs saved before bands
+    relevance: str = ""  # why the suggestion is in its band, in a sentence
 
 
 def facts_record(facts: Facts | None) -> dict[str, Any] | None:
@@ -75,7 +77,37 @@ def facts_record(facts: Facts | None) -> dict[str, Any] | None:
         "preferred": [
             {"code": fit.code, "level": fit.required, "held": fit.held} for fit in facts.preferred
         ],
+        "relevance": _relevance_record(facts.relevance),
     }
+
+
+def _relevance_record(relevance: Relevance | None) -> dict[str, Any] | None:
+    if relevance is None:
+        return None
+    return {
+        "score": relevance.score,
+        "band": relevance.band,
+        "text": relevance.text,
+        "meaning": relevance.meaning,
+        "skills": relevance.skills,
+        "strong_from": relevance.strong_from,
+        "possible_from": relevance.possible_from,
+    }
+
+
+def _relevance(record: dict[str, Any] | None) -> Relevance | None:
+    if not record:
+        return None
+    skills = record.get("skills")
+    return Relevance(
+        score=float(record["score"]),
+        band=str(record["band"]),
+        text=float(record["text"]),
+        meaning=float(record["meaning"]),
+        skills=float(skills) if skills is not None else None,
+        strong_from=float(record["strong_from"]),
+        possible_from=float(record["possible_from"]),
+    )
 
 
 def _shortfall_record(shortfall: Shortfall) -> dict[str, Any]:
@@ -132,6 +164,7 @@ def _facts(record: dict[str, Any]) -> Facts:
         preferred=tuple(
             LanguageFit(p["code"], p["level"], p.get("held")) for p in record.get("preferred", [])
         ),
+        relevance=_relevance(record.get("relevance")),
     )
 
 
@@ -252,6 +285,68 @@ def area_sentence(facts: Facts) -> str:
     return _("No core area given")
 
 
+# The bands (``matching.BANDS``) as the page names them.
+BAND_LABELS = {STRONG: _l("strong"), POSSIBLE: _l("possible"), WEAK: _l("weak")}
+# Closeness in wording or meaning from which it counts as close, or as somewhat close.
+CLOSE, SOMEWHAT_CLOSE = 0.5, 0.15
+
+
+def band_label(band: str | None) -> str:
+    return str(BAND_LABELS.get(band or "", band or ""))
+
+
+def relevance_sentence(relevance: Relevance, facts: Facts, held: int, required: int) -> str:
+    """Why a suggestion is in its band: how close it is in wording and meaning, the required
+    skills held and the core area, on which alone the band rests."""
+    parts = [_closeness(relevance.text, "wording"), _closeness(relevance.meaning, "meaning")]
+    if relevance.skills is not None and required:
+        parts.append(
+            ngettext(
+                "holds %(held)s of the %(num)d required skill",
+                "holds %(held)s of the %(num)d required skills",
+                required,
+                held=held,
+            )
+        )
+    if facts.area:
+        if facts.works_in_area:
+            parts.append(_("works in the core area"))
+        else:
+            parts.append(_("works in other core areas") if facts.areas else _("no core area"))
+    evidence = listed(parts)
+    if relevance.band == STRONG:
+        return _(
+            "Strong match (relevance %(score)s): %(evidence)s.",
+            score=_score(relevance),
+            evidence=evidence,
+        )
+    if relevance.band == POSSIBLE:
+        return _(
+            "Possible match (relevance %(score)s): %(evidence)s.",
+            score=_score(relevance),
+            evidence=evidence,
+        )
+    return _(
+        "Weak match (relevance %(score)s): %(evidence)s.",
+        score=_score(relevance),
+        evidence=evidence,
+    )
+
+
+def _score(relevance: Relevance) -> str:
+    return format_decimal(relevance.score, format="0.00")
+
+
+def _closeness(value: float, what: str) -> str:
+    if what == "wording":
+        if value >= CLOSE:
+            return _("close in wording")
+        return _("some shared wording") if value >= SOMEWHAT_CLOSE else _("little shared wording")
+    if value >= CLOSE:
+        return _("close in meaning")
+    return _("somewhat close in meaning") if value >= SOMEWHAT_CLOSE else _("not close in meaning")
+
+
 def explain(explanation: dict[str, Any]) -> Explained:
     """One saved explanation as the reader's sentences."""
     matched, missing = explanation.get("matched_skills", []), explanation.get("missing_skills", [])
@@ -287,4 +382,10 @@ def explain(explanation: dict[str, Any]) -> Explained:
         ],
         shortfalls=[shortfall_sentence(s) for s in facts.shortfalls],
         preferred=[LanguageLine(preferred_sentence(fit), fit.met) for fit in facts.preferred],
+        band=facts.relevance.band if facts.relevance else None,
+        relevance=(
+            relevance_sentence(facts.relevance, facts, len(matched), len(matched) + len(missing))
+            if facts.relevance
+            else ""
+        ),
     )

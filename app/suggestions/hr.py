@@ -74,6 +74,11 @@ def explain(explanation: dict[str, object]) -> explanations.Explained:
 
 
 @bp.app_template_global()
+def band_label(band: str | None) -> str:
+    return explanations.band_label(band)
+
+
+@bp.app_template_global()
 def signal_label(name: str) -> str:
     return explanations.signal_label(name)
 

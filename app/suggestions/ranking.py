@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Expert, ExpertiseRequest, Organisation, RequestStatus, User
 from app.models.suggestion import SuggestionEntry, SuggestionRun
 from app.suggestions import explanations, worker_index
-from matching import SIGNALS, Filters, Suggestion
+from matching import SIGNALS, STRONG, WEAK, Filters, Suggestion
 
 # A request is matched once HR has it and until someone is selected.
 MATCHABLE_STATUSES = frozenset(
@@ -49,14 +49,17 @@ def run_suggestions(
         )
     ranking = worker_index.rank(request_row, k=k, near_misses=near_misses, filters=filters)
     parameters = worker_index.parameters()
+    filtered = filters_record(filters)
     run = SuggestionRun(
         request_id=request_row.id,
         created_by_id=actor.id if actor is not None else None,
         matcher_version=worker_index.MATCHER_VERSION,
         parameters=parameters,
-        filters=filters_record(filters),
+        filters=filtered,
         roster_size=ranking.roster_size,
         deployable_count=ranking.deployable_count,
+        # Of the whole roster only: a filtered run's lack of a strong match is no gap.
+        strong_deployable=None if filtered else len(ranking.strong),
     )
     run.entries = [_entry(s, near_miss=False) for s in ranking.deployable] + [
         _entry(s, near_miss=True) for s in ranking.near_misses
@@ -88,6 +91,8 @@ def _entry(suggestion: Suggestion, near_miss: bool) -> SuggestionEntry:
         score=suggestion.score,
         deployable=suggestion.deployable,
         near_miss=near_miss,
+        relevance=suggestion.relevance,
+        band=suggestion.band,
         components=dict(suggestion.components),
         explanation={
             "matched_skills": list(suggestion.matched_skills),
@@ -143,13 +148,28 @@ class CandidateRow:
     shares: list[SignalShare] = field(default_factory=list)
     explanation: dict[str, Any] = field(default_factory=dict)
     stale: bool = False  # availability not confirmed recently (availability)
+    band: str | None = None  # strong, possible or weak; None in runs saved before bands
+
+    @property
+    def weak(self) -> bool:
+        return self.band == WEAK
 
 
 @dataclass
 class RunView:
+    """A run's candidates for the page: the weak ones apart, folded away by default."""
+
     run: SuggestionRun
     deployable: list[CandidateRow]
     near_misses: list[CandidateRow]
+    weak_deployable: list[CandidateRow] = field(default_factory=list)
+    weak_near_misses: list[CandidateRow] = field(default_factory=list)
+
+    @property
+    def no_strong_match(self) -> bool:
+        """No deployable suggestion shown is strong (a run saved before bands cannot tell)."""
+        rows = self.deployable + self.weak_deployable
+        return any(c.band for c in rows) and not any(c.band == STRONG for c in rows)
 
 
 def shares(components: dict[str, float]) -> list[SignalShare]:
@@ -196,11 +216,14 @@ def run_view(run: SuggestionRun) -> RunView:
             shares=shares(row.SuggestionEntry.components),
             explanation=row.SuggestionEntry.explanation,
             stale=bool(row.stale),
+            band=row.SuggestionEntry.band,
         )
         for row in rows
     ]
     return RunView(
         run=run,
-        deployable=[c for c in candidates if not c.near_miss],
-        near_misses=[c for c in candidates if c.near_miss],
+        deployable=[c for c in candidates if not c.near_miss and not c.weak],
+        near_misses=[c for c in candidates if c.near_miss and not c.weak],
+        weak_deployable=[c for c in candidates if not c.near_miss and c.weak],
+        weak_near_misses=[c for c in candidates if c.near_miss and c.weak],
     )

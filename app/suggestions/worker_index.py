@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -269,4 +269,5 @@ def parameters() -> dict[str, Any]:
         "version": MATCHER_VERSION,
         "weights": matcher.weights_.as_dict(),
         "text": matcher.text_.get_params(),
+        "bands": asdict(matcher.bands_),
     }

@@ -51,6 +51,7 @@ from app.models import (
     RequestPublication,
     RequestStatus,
 )
+from app.models.suggestion import SuggestionRun
 from tests.cast import focal_point_of, member_state
 from tests.factories import make_expert, make_request
 from tests.pages import page_html
@@ -460,7 +461,7 @@ def test_hr_csv_exports_have_the_numbers_of_the_page(world, client, auth):
     assert (justice[2], justice[4], justice[5]) == ("4", "2", "3")
     gaps = read_csv(client.get("/dashboard/gaps.csv"))
     assert gaps[0][0] == "request id"
-    assert [(row[0], row[-1]) for row in gaps[1:]] == [
+    assert [(row[0], row[7]) for row in gaps[1:]] == [
         (str(r["other"].id), "0"), (str(r["r2"].id), "1"), (str(r["r1"].id), "2"),
     ]  # fmt: skip
     funnel = read_csv(client.get("/dashboard/funnel.csv"))
@@ -656,3 +657,32 @@ def test_deployable_counts_agree_with_the_rule_on_a_random_roster(app, ghana, mi
     assert (
         db.session.query(Expert).count() == 70 and db.session.query(ExpertiseRequest).count() == 24
     )
+
+
+def test_a_request_whose_last_ranking_held_no_strong_match_is_a_gap(world, client, auth):
+    """r3 has deployable experts enough; ranked with no strong match among them it is a gap,
+    a filtered ranking does not count, and a later ranking with a strong match ends the gap."""
+    r3 = world["requests"]["r3"]
+
+    def ranked(strong: int | None, filters: dict | None = None) -> None:
+        db.session.add(
+            SuggestionRun(
+                request_id=r3.id, matcher_version="test", parameters={}, filters=filters or {},
+                roster_size=10, deployable_count=5, strong_deployable=strong,
+            )
+        )  # fmt: skip
+        db.session.commit()
+
+    def gap_rows() -> dict[str, list[str]]:
+        return {row[0]: row for row in read_csv(client.get("/dashboard/gaps.csv"))[1:]}
+
+    auth.login("hr1@un.example")
+    assert str(r3.id) not in gap_rows()
+    ranked(0)
+    assert gap_rows()[str(r3.id)][8] == "0"
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert f'href="/dashboard/gaps/{r3.id}"' in html
+    ranked(None, {"genders": ["female"]})  # a filtered view: not the whole roster
+    assert gap_rows()[str(r3.id)][8] == "0"
+    ranked(2)
+    assert str(r3.id) not in gap_rows()

@@ -21,6 +21,9 @@ from tests.factories import make_expert, make_organisation
 KEYS = {"ndcg@10", "ndcg@10_fr", "recall@50", "mrr", "deployable@10", "requests", "experts",
         "median_ms"}  # fmt: skip
 SHARES = ("ndcg@10", "ndcg@10_fr", "recall@50", "mrr", "deployable@10")
+BAND_SHARES = ("strong_precision", "strong_precision_qualified", "weak_leak", "strong@10",
+               "strong@10_fr")  # fmt: skip
+BAND_COUNTS = ("top10_strong", "top10_possible", "top10_weak")
 
 # Occupations of the little roster: title, area, skills, a sentence of the summary.
 OCCUPATIONS = {
@@ -107,8 +110,8 @@ def test_eval_matching_json(runner, app, tmp_path):
 
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)  # exactly one JSON object on stdout
-    assert set(figures) == KEYS | {"peer", "no_deployable"}
-    assert set(figures["peer"]) == KEYS
+    assert set(figures) == KEYS | set(BAND_SHARES) | set(BAND_COUNTS) | {"peer", "no_deployable"}
+    assert set(figures["peer"]) == KEYS  # the peer has no bands
     for scores in (figures, figures["peer"]):
         assert scores["requests"] == 4 and scores["experts"] == 30
         assert all(0.0 <= scores[name] <= 1.0 for name in SHARES), scores
@@ -117,6 +120,11 @@ def test_eval_matching_json(runner, app, tmp_path):
     # Three of the four top tens are all deployable; the impossible request has none.
     assert figures["deployable@10"] == pytest.approx(0.75)
     assert figures["ndcg@10_fr"] > 0
+    assert all(0.0 <= figures[name] <= 1.0 for name in BAND_SHARES), figures
+    # Every expert of the four top tens has a band (the impossible request's: near misses).
+    assert sum(figures[name] for name in BAND_COUNTS) == 40
+    # The only drafter is strong for the drafting request; nobody relevant is folded away.
+    assert figures["strong@10"] >= 0.25 and figures["weak_leak"] == 0.0
     assert count(Expert) == 1
     assert count(Organisation) == organisations_before
 
@@ -136,6 +144,7 @@ def test_eval_matching_text_report(runner, app, tmp_path):
     assert result.exit_code == 0, result.output
     assert "civcap" in result.stdout and "FTS5 BM25" in result.stdout
     assert "ndcg@10_fr" in result.stdout
+    assert "strong_precision" in result.stdout and "weak_leak" in result.stdout
     assert "Requests with no deployable expert" in result.stdout
     assert "  R-IMPOSSIBLE" in result.stdout
 
@@ -160,6 +169,50 @@ def test_eval_matching_reports_a_file_the_import_refuses(runner, app, tmp_path):
     assert result.exit_code == 1
     assert "line 31: languages[0].level" in result.stderr
     assert "nothing was evaluated" in result.stderr
+
+
+def banded_run(request_id: str, places: list[tuple[str, str, bool, bool]], fr: bool = False):
+    """A civcap run from (expert, band, deployable, qualified) rank by rank."""
+    return evaluation.RequestRun(
+        request_id=request_id, ranked=[p[0] for p in places], deployable_top10=1.0,
+        without_skills=fr, seconds=0.0, bands=[p[1] for p in places],
+        deployable=[p[2] for p in places], qualified=[p[3] for p in places],
+    )  # fmt: skip
+
+
+def test_band_metrics_pool_the_top_tens_of_all_requests():
+    qrels = {"A": {"a1": 3, "a2": 1, "a3": 2, "a12": 2}, "B": {"b1": 2}}
+    a = [
+        ("a1", "strong", True, True),
+        ("a2", "strong", True, False),
+        ("a3", "weak", True, True),
+        ("a4", "possible", True, True),
+    ]
+    a += [(f"a{n}", "weak", True, True) for n in range(5, 11)]
+    a += [("a11", "strong", True, True), ("a12", "weak", True, True)]  # ranks 11 and 12
+    b = [("b1", "strong", False, True), ("b2", "strong", True, True)]
+    c = [("c1", "possible", True, True)]  # unjudged: every grade 0
+    runs = [banded_run("A", a), banded_run("B", b), banded_run("C", c, fr=True)]
+
+    figures = evaluation.band_metrics(runs, qrels)
+
+    # Strong in the top 10s: a1 (3), a2 (1), b1 (2), b2 (0); a11 is rank 11.
+    assert figures["strong_precision"] == pytest.approx(2 / 4)
+    # a2 is short of years or modality (its grade was lowered): left out of the variant.
+    assert figures["strong_precision_qualified"] == pytest.approx(2 / 3)
+    # Grade >= 2 in the top 50s: a1, a3 (weak), a12 (weak, rank 12), b1.
+    assert figures["weak_leak"] == pytest.approx(2 / 4)
+    # A and B hold a strong deployable suggestion (b2), C none; C is the only French one.
+    assert figures["strong@10"] == pytest.approx(2 / 3)
+    assert figures["strong@10_fr"] == 0.0
+    assert (figures["top10_strong"], figures["top10_possible"], figures["top10_weak"]) == (
+        4, 2, 7,
+    )  # fmt: skip
+
+
+def test_band_metrics_of_no_runs_are_zero():
+    figures = evaluation.band_metrics([], {})
+    assert all(value == 0 for value in figures.values())
 
 
 # ---- the BM25 peer ---------------------------------------------------------------------------

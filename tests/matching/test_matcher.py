@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from matching import (
     CEFR_LEVELS,
+    SIGNALS,
     ExpertProfile,
     Filters,
     Matcher,
@@ -285,3 +286,15 @@ def test_a_preferred_language_ranks_its_speaker_higher_but_never_decides_deploya
     assert scores[1].facts.preferred[0].held is None
     # Without preferred languages, the signal is nothing for anyone: rankings are as before.
     assert all(s.components["preferred"] == 0 for s in plain.deployable)
+
+
+def test_signals_keep_the_cosines_the_text_and_meaning_signals_are_divided_from():
+    matcher = Matcher().fit([expert(1), *FILLER])
+    signals = matcher.signals(request())
+    for name in ("text", "meaning"):
+        cosine = signals[f"{name}_cosine"]
+        assert cosine.max() > 0
+        assert np.allclose(signals[name], cosine / cosine.max())
+    # The cosines are there for the relevance bands, never in the score.
+    top = matcher.rank(request(), k=1).deployable[0]
+    assert set(top.components) == set(SIGNALS)

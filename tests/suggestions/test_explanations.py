@@ -8,7 +8,7 @@ import pytest
 from flask_babel import force_locale
 
 from app.suggestions import explanations
-from matching import Facts, LanguageFit, Shortfall
+from matching import Facts, LanguageFit, Relevance, Shortfall
 
 START = date(2027, 3, 1)
 
@@ -150,3 +150,34 @@ def test_a_preferred_language_is_a_line_of_its_own(app):
         ("Russian preferred at B1, not held", False),
     ]
     assert explanations._facts(explanations.facts_record(f)) == f
+
+
+def relevance(band: str, score: float, text: float, meaning: float, skills=None) -> Relevance:
+    return Relevance(score, band, text, meaning, skills, strong_from=0.75, possible_from=0.3)
+
+
+def test_the_band_and_why_are_kept_with_the_run_and_said_in_the_readers_language(app):
+    strong = relevance("strong", 0.82, text=0.9, meaning=0.6, skills=0.5)
+    with app.test_request_context(), force_locale("en"):
+        x = explanations.explain(saved(facts(relevance=strong, areas=("justice",))))
+        assert x.band == "strong"
+        assert x.relevance == (
+            "Strong match (relevance 0.82): close in wording, close in meaning, "
+            "holds 1 of the 2 required skills and works in the core area."
+        )
+        weak = relevance("weak", 0.05, text=0.0, meaning=0.1, skills=0.5)
+        x = explanations.explain(saved(facts(relevance=weak)))
+        assert x.relevance == (
+            "Weak match (relevance 0.05): little shared wording, not close in meaning, "
+            "holds 1 of the 2 required skills and works in other core areas."
+        )
+    with app.test_request_context(), force_locale("fr"):
+        x = explanations.explain(saved(facts(relevance=strong, areas=("justice",))))
+        assert x.relevance.startswith("Correspondance forte (pertinence 0,82)")
+        assert explanations.band_label("weak") == "faible"
+
+
+def test_runs_saved_before_bands_show_no_band(app):
+    with app.test_request_context(), force_locale("en"):
+        x = explanations.explain(saved(facts()))
+    assert x.band is None and x.relevance == ""

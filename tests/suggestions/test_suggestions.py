@@ -356,3 +356,106 @@ def test_experts_of_other_member_states_are_ranked_too(client, auth, hr, police_
     auth.login(hr.email)
     deployable, _ = sections(client, url(police_request))
     assert "Moussa Ndiaye" in deployable and "<td>Senegal</td>" in deployable
+
+
+# Relevance bands ------------------------------------------------------------------------------
+
+
+def band_of(part: str, expert) -> str | None:
+    """The band badge in the row of ``expert`` (the row holds their name)."""
+    for row in re.findall(r"<tr>.*?</tr>", part, re.S):
+        if expert.full_name in row:
+            found = re.search(r'class="badge band-(\w+)"', row)
+            return found.group(1) if found else None
+    return None
+
+
+OTHER_WORK = [
+    ("court administrator", "Manages court registries and case files.", "justice"),
+    ("electoral officer", "Organises voter registration and polling.", "political_processes"),
+    ("budget analyst", "Prepares public budgets and expenditure reviews.", "core_government"),
+    ("land surveyor", "Surveys land parcels for cadastral records.", "economic_revitalization"),
+    ("gender adviser", "Advises on gender mainstreaming in public policy.", "core_government"),
+    ("customs officer", "Inspects cargo and collects import duties.", "economic_revitalization"),
+    ("film producer", "Produces documentary films and television series.", None),
+    ("journalist", "Reports and edits news for radio and print.", None),
+    ("hydrologist", "Models groundwater for irrigation schemes.", "economic_revitalization"),
+    ("prison governor", "Runs a prison and the rehabilitation of detainees.", "justice"),
+    ("parliamentary clerk", "Drafts the order paper of a parliament.", "political_processes"),
+    ("tax inspector", "Audits company tax returns.", "core_government"),
+    ("agronomist", "Advises farmers on crops and soil.", "economic_revitalization"),
+    ("public prosecutor", "Prosecutes criminal cases before the courts.", "justice"),
+    ("statistician", "Runs national household surveys.", "core_government"),
+    ("civil engineer", "Designs roads and bridges.", None),
+    ("nurse", "Cares for patients in a district hospital.", None),
+    ("translator", "Translates legal documents between French and English.", None),
+    ("mediator", "Mediates local conflicts over land and water.", "political_processes"),
+    ("auditor", "Audits public accounts for the supreme audit institution.", "core_government"),
+]
+
+
+@pytest.fixture
+def diverse(ghana, roster):
+    """The roster with people of other trades, as a real roster has: a relevant profile stands
+    out of them (bands read closeness against the roster's crowd)."""
+    for index, (title, summary, area) in enumerate(OTHER_WORK):
+        make_expert(
+            ghana,
+            full_name=f"Other Trade {index}",
+            title=title,
+            summary=summary,
+            skills=[title],
+            areas=[area] if area else [],
+            languages=[("fr", "C1")],
+            years_experience=20,
+            available_from=date(2027, 1, 1),
+            modalities=["government_provided"],
+        )
+    db.session.commit()
+    worker_index.roster_index().rebuild()
+    return roster
+
+
+def test_each_suggestion_has_its_band_and_weak_ones_are_folded_away(
+    client, auth, hr, police_request, diverse
+):
+    roster = diverse
+    auth.login(hr.email)
+    deployable, _near = sections(client, url(police_request))
+    shown, _, folded = deployable.partition('<details class="weak" id="weak-deployable">')
+    assert band_of(shown, roster["best"]) == "strong"
+    assert "Strong match (relevance" in shown
+    # The hydrologist is deployable, experienced and available enough, but irrelevant.
+    assert roster["irrelevant"].full_name not in shown
+    assert band_of(folded, roster["irrelevant"]) == "weak"
+    assert "weak matches among the deployable, folded away" in folded
+    assert "No deployable suggestion is a strong match" not in deployable
+    run = ranking.latest_run(police_request.id)
+    bands = {e.expert_id: (e.band, e.relevance) for e in run.entries}
+    assert bands[roster["irrelevant"].id][0] == "weak"
+    assert bands[roster["best"].id][0] == "strong" and bands[roster["best"].id][1] > 0.5
+    assert run.strong_deployable >= 1
+
+
+def test_a_request_nobody_fits_says_there_is_no_strong_match(client, auth, hr, mission, diverse):
+    pilots = make_request(
+        mission,
+        RequestStatus.SUBMITTED,
+        title="air traffic controller",
+        area="core_government",
+        terms_of_reference="Control aircraft movements at the mission's airfield; issue flight "
+        "clearances and coordinate with civil aviation authorities.",
+        skills=["control air traffic", "issue flight clearances"],
+        languages=[("fr", "B2")],
+        start_date=date(2027, 3, 4),
+        modality="government_provided",
+    )
+    auth.login(hr.email)
+    page = page_text(client.get(url(pilots)))
+    assert "No deployable suggestion is a strong match for this request" in page
+    assert "Every deployable suggestion is a weak match." in page
+    assert ranking.latest_run(pilots.id).strong_deployable == 0
+    # A filtered view says the same, but does not count for the dashboard's gaps.
+    page = page_text(client.get(url(pilots, gender="female")))
+    assert "No deployable suggestion is a strong match for this request" in page
+    assert ranking.latest_run(pilots.id).strong_deployable is None

@@ -3,7 +3,10 @@
 - **Gap**: a request open or in selection with fewer than three deployable experts in its core
   area (none at all is the worst case), by the one deployability rule: every required language
   at or above its level, available from no later than 30 days after the start until the start
-  plus min(duration, 3) months. With a region filter only that region's experts count.
+  plus min(duration, 3) months. With a region filter only that region's experts count. A request
+  is also a gap when its latest ranking of the whole roster (a suggestion run, unfiltered) had
+  no deployable suggestion in the *strong* relevance band, however many were deployable: the
+  roster holds people who can go, but none who fits well.
 - **Outreach list** of a request: the member states (and their regions) whose experts of the
   request's area come closest, and why the others miss: a required language below its level,
   dates outside the window, fewer years of experience than the request's minimum.
@@ -26,6 +29,7 @@ from app.dashboards.figures.filters import DashboardFilters, expert_in_region
 from app.extensions import db
 from app.models import CoreArea, Expert, ExpertiseRequest, ExpertLanguage, Organisation
 from app.models.expert import expert_areas
+from app.models.suggestion import SuggestionRun
 from app.models.taxonomy import area_label
 
 # A request with fewer deployable experts than this is a gap.
@@ -44,7 +48,13 @@ class Gap:
     start_date: date
     submitted_at: datetime | None
     open_positions: int
-    deployable: int  # 0, 1 or 2
+    deployable: int
+    # Strong deployable suggestions in the latest unfiltered ranking; None: not ranked yet.
+    strong: int | None = None
+
+    @property
+    def no_strong_match(self) -> bool:
+        return self.strong == 0
 
     @property
     def area_label(self) -> str:
@@ -53,8 +63,8 @@ class Gap:
 
 
 def gap_requests(f: DashboardFilters) -> list[Gap]:
-    """Requests in demand (filtered) with fewer than three deployable experts: fewest first,
-    then the earliest start."""
+    """Requests in demand (filtered) with fewer than three deployable experts, or no strong
+    match when last ranked: fewest deployable first, then the earliest start."""
     demand = in_demand(f)
     rows = db.session.execute(
         sa.select(
@@ -68,13 +78,33 @@ def gap_requests(f: DashboardFilters) -> list[Gap]:
         .join(CoreArea, CoreArea.code == ExpertiseRequest.area_code)
     ).all()  # fmt: skip
     counts = deployable_counts(load_due(sa.select(demand.c.id)), expert_in_region(f.region))
+    strong = strong_matches(sa.select(demand.c.id))
     gaps = [
         Gap(r.id, r.title, r.organisation, r.area_code, r.area_name, r.start_date, r.submitted_at,
-            int(r.open_positions), counts.get(r.id, 0))
+            int(r.open_positions), counts.get(r.id, 0), strong.get(r.id))
         for r in rows
-        if counts.get(r.id, 0) < GAP_BELOW
+        if counts.get(r.id, 0) < GAP_BELOW or strong.get(r.id) == 0
     ]  # fmt: skip
     return sorted(gaps, key=lambda g: (g.deployable, g.start_date, g.request_id))
+
+
+def strong_matches(request_ids: sa.Select[tuple[int]]) -> dict[int, int]:
+    """Request id -> strong deployable suggestions in its latest ranking of the whole roster
+    (requests never ranked so are left out)."""
+    latest = (
+        sa.select(sa.func.max(SuggestionRun.id))
+        .where(
+            SuggestionRun.request_id.in_(request_ids),
+            SuggestionRun.strong_deployable.is_not(None),
+        )
+        .group_by(SuggestionRun.request_id)
+    )
+    rows = db.session.execute(
+        sa.select(SuggestionRun.request_id, SuggestionRun.strong_deployable).where(
+            SuggestionRun.id.in_(latest)
+        )
+    )
+    return {request_id: int(count) for request_id, count in rows}
 
 
 def deployable_count(request: ExpertiseRequest) -> int:
