@@ -173,17 +173,24 @@ def profile(expert_id: int) -> str | Response:
     """The expert's edit form with what their CV file says over what the record holds, each
     proposed value beside its sentence; saved only when the person saves the form."""
     expert = expert_for(current_user, expert_id, edit=True)
-    try:
-        found = cv_service.text_of(expert)
-    except cv_service.CvRefused as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("roster.focal_point.show", expert_id=expert.id))
+    found = _cv_text(expert)
+    if isinstance(found, Response):
+        return found
     form = ExpertEditForm(formdata=None, data=form_data(expert))
     proposal = curriculum.read(found.text)
     form.fill_proposal(proposal, found.text)
     flash(_read_notice(), "info")
     edit_url = url_for("roster.focal_point.edit", expert_id=expert.id)
     return _expert_form(form, expert, edit_url, evidence=evidence_of(proposal))
+
+
+def _cv_text(expert: Expert) -> cv_service.CvText | Response:
+    """The text of the expert's CV file, or back to their page saying there is none."""
+    try:
+        return cv_service.text_of(expert)
+    except cv_service.CvRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("roster.focal_point.show", expert_id=expert.id))
 
 
 @bp.route("/<int:expert_id>/cv/upload", methods=["GET", "POST"])
@@ -216,11 +223,9 @@ def upload(expert_id: int) -> str | Response | tuple[str, int]:
 @role_required(Role.FOCAL_POINT)
 def text(expert_id: int) -> str | Response:
     expert = expert_for(current_user, expert_id, edit=True)
-    try:
-        found = cv_service.text_of(expert)
-    except cv_service.CvRefused as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("roster.focal_point.show", expert_id=expert.id))
+    found = _cv_text(expert)
+    if isinstance(found, Response):
+        return found
     if http_request.method == "POST":
         form = CvTextForm()
     else:

@@ -30,6 +30,9 @@ TABBABLE = """() => [...document.querySelectorAll(
     + 'select:not([disabled]), textarea:not([disabled]), details > summary, '
     + '[tabindex]:not([tabindex="-1"])'
   )].filter(el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+   // a closed details shows only its summary: what it folds away is no stop
+   .filter(el => { const d = el.parentElement && el.parentElement.closest('details');
+                   return !d || d.open || (el.matches('summary') && el.parentElement === d); })
    .length"""
 FOCUS = """() => {
   const el = document.activeElement;

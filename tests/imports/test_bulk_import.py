@@ -8,7 +8,6 @@ import json
 import os
 import re
 import time
-import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from app.imports.expert_lines import EXPERT_FIELDS
 from app.models import AuditEvent, Expert, ExpertStatus, Organisation, Role, Skill
 from tests.cast import member_state
 from tests.conftest import AuthActions, count, csrf_token
+from tests.documents import zipped
 from tests.factories import make_expert, make_user
 
 GHANA = "Government of GH"  # the shared cast's ``ghana``
@@ -100,14 +100,6 @@ def pdf_bytes() -> bytes:
     pdf.set_font("Helvetica", size=12)
     pdf.cell(text="Not a roster")
     return bytes(pdf.output())
-
-
-def zipped(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 def upload(client, content: bytes, filename: str = "experts.csv"):
