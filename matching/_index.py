@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from matching._records import ExpertProfile, cefr_rank
+from matching._records import ExpertProfile, RequestProfile, cefr_rank
 from matching._semantic import SemanticSimilarity
-from matching._text import TextSimilarity, expert_text
+from matching._text import TextSimilarity, expert_text, request_text
 
 OPEN_ENDED = np.iinfo(np.int32).max
 
@@ -217,6 +217,18 @@ class RosterIndex:
         return True
 
     # ---- scoring -------------------------------------------------------------------------
+
+    def text_cosines(self, request: RequestProfile) -> np.ndarray:
+        """Cosine of every row with the request's words and its roster phrases.
+
+        The roster phrases (``SemanticSimilarity.request_phrases``: the titles and skills
+        nearest to the request's meaning) carry a request in any language to the roster's own
+        vocabulary. Without them a request in Russian or Chinese shares no word with an English
+        profile, and one in Spanish only chance words, which the division by the best on the
+        roster then gives full weight.
+        """
+        phrases = self.semantic.request_phrases(request) if self.semantic is not None else ()
+        return self.text_scores(self.text.transform([request_text(request, phrases)]))
 
     def text_scores(self, query: sp.csr_matrix) -> np.ndarray:
         """Cosine of ``query`` (one unit row) with every row."""

@@ -23,7 +23,7 @@ from matching._records import (
     cefr_rank,
 )
 from matching._semantic import SemanticSimilarity
-from matching._text import TextSimilarity, expert_text, request_text
+from matching._text import TextSimilarity, expert_text
 
 SIGNALS = (
     "text", "meaning", "skills", "area", "seniority", "modality", "languages", "availability",
@@ -36,8 +36,11 @@ class Weights:
     """How much each signal counts. Each signal is in [0, 1]; the score is their weighted sum.
 
     text
-        Cosine similarity of the TF-IDF word vectors of request and profile text, divided by
-        the best on the roster for this request (so the closest profile gets 1).
+        Cosine similarity of the TF-IDF word vectors of the profile text and of the request
+        text together with the roster phrases nearest to its meaning
+        (``SemanticSimilarity.request_phrases``: what carries a Spanish, Arabic, Chinese or
+        Russian terms of reference to the roster's English words), divided by the best on the
+        roster for this request (so the closest profile gets 1).
     meaning
         Cosine similarity in the multilingual sentence encoder's space (``SemanticSimilarity``),
         negative values as 0, divided by the best on the roster; it is what lets a French terms
@@ -164,8 +167,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         """
         check_is_fitted(self, "index_")
         index = self.index_
-        query = self.text_.transform([request_text(request)])
-        text_cosine = index.text_scores(query)
+        text_cosine = index.text_cosines(request)
         best = float(text_cosine[index.alive].max()) if index.alive.any() else 0.0
         text = text_cosine / best if best > 0 else text_cosine
         meaning_cosine = np.zeros(index.rows, dtype=np.float32)

@@ -8,14 +8,27 @@ space, so a French terms of reference lands near the English profiles that fit i
 Encoding 100,000 whole CV texts would take many minutes on a small machine. A profile's vector
 is therefore the normalised mean of the vectors of its *phrases* — its title (counted twice)
 and each skill — and phrases repeat across a roster (a normalised skill vocabulary), so each
-distinct phrase is encoded once and cached. A request is encoded whole (title and terms of
-reference, truncated) once per ranking.
+distinct phrase is encoded once and cached.
+
+A request is encoded in parts of at most ``max_query_words`` words, cut at sentence ends, and
+its vector is the mean of theirs weighted by their words: a long terms of reference keeps its
+meaning instead of being truncated, and a short one is encoded whole, as one part. Its title is
+encoded apart as well, and the roster phrases nearest to the title and to each part are the
+request's *roster phrases*: the English skill and title vocabulary of the roster that a request
+in any language means. The lexical text signal adds them to the request's own words
+(``RosterIndex.text_signal``), so that a request in Arabic or Chinese matches the words of the
+profiles it fits, as an English one does. A request is read once per ranking (the last few
+readings are kept, so the two signals that ask do not encode it twice).
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Protocol
 
 import numpy as np
@@ -26,6 +39,63 @@ from sklearn.decomposition import TruncatedSVD
 from matching._records import ExpertProfile, RequestProfile
 
 DIMENSIONS = 512
+# Readings kept: a ranking asks twice for the same request; a few threads rank at once.
+READINGS_KEPT = 16
+# A sentence ends at a full stop, question or exclamation mark or semicolon in the scripts of
+# the UN languages (Latin, Cyrillic, Arabic, Chinese), or at a line break.
+SENTENCE_END = re.compile(r"(?<=[.!?;؟؛])\s+|(?<=[。！？；])|\s*\n\s*")
+# What counts as a word for the length of a part: a run of letters or digits, or one Han, kana
+# or Hangul character (those scripts do not put spaces between words).
+UNSPACED = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"  # kana, Han, Hangul
+WORD = re.compile(rf"[{UNSPACED}]|[^\W{UNSPACED}]+")
+
+
+def words_in(text: str) -> int:
+    """The length of ``text`` in words, each Han, kana or Hangul character counting as one."""
+    return len(WORD.findall(text))
+
+
+def parts(text: str, max_words: int, max_parts: int) -> list[str]:
+    """``text`` cut into at most ``max_parts`` parts of at most ``max_words`` words each.
+
+    Parts are whole sentences where they fit (a longer sentence is cut between words, or
+    between characters where it has no spaces); what follows the last part is dropped.
+    """
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for sentence in (s.strip() for s in SENTENCE_END.split(text)):
+        for piece in _pieces(sentence, max_words):
+            length = words_in(piece)
+            if current and size + length > max_words:
+                chunks.append(" ".join(current))
+                current, size = [], 0
+                if len(chunks) == max_parts:
+                    return chunks
+            if length:
+                current.append(piece)
+                size += length
+    if current and len(chunks) < max_parts:
+        chunks.append(" ".join(current))
+    return chunks
+
+
+def _pieces(sentence: str, max_words: int) -> list[str]:
+    """``sentence`` itself when it fits in ``max_words``, else consecutive slices that do (cut
+    where a word starts, so no character is lost)."""
+    starts = [m.start() for m in WORD.finditer(sentence)]
+    if len(starts) <= max_words:
+        return [sentence]
+    bounds = [0, *starts[max_words::max_words], len(sentence)]
+    return [sentence[a:b].strip() for a, b in pairwise(bounds)]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the encoder makes of one request: its vector and its nearest roster phrases."""
+
+    vector: np.ndarray
+    phrases: tuple[str, ...]
 
 
 class Encoder(Protocol):
@@ -70,7 +140,16 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
     title_weight : float
         How many skills the title counts for in a profile's mean vector.
     max_query_words : int
-        Words of the request text that are encoded (the encoder's cost grows with length).
+        Words of one part of a request (the encoder reads a long text less well, and its cost
+        grows with length).
+    max_query_parts : int
+        Parts of a request that are encoded; the words beyond them are not (they bound the
+        time a pasted document costs: about 7 ms per 100 words on a small machine).
+    expansion : int
+        Roster phrases taken as nearest to the request's title and to each of its parts (0
+        takes none). On the development split 4 to 16 rank alike (nDCG@10 0.81 to 0.83;
+        translated requests within 0.01 to 0.03 of their English originals, against 0.04 to
+        0.12 with none).
     dimensions : int or None
         Vectors are projected on the roster phrases' top singular directions (a truncated SVD
         without centring, which keeps dot products) to this many dimensions, cutting the
@@ -84,11 +163,15 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         encoder: Encoder | None = None,
         title_weight: float = 2.0,
         max_query_words: int = 120,
+        max_query_parts: int = 4,
+        expansion: int = 8,
         dimensions: int | None = 192,
     ) -> None:
         self.encoder = encoder
         self.title_weight = title_weight
         self.max_query_words = max_query_words
+        self.max_query_parts = max_query_parts
+        self.expansion = expansion
         self.dimensions = dimensions
 
     @property
@@ -99,8 +182,12 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
     def fit(self, profiles: Sequence[ExpertProfile], y: object = None) -> SemanticSimilarity:
         self.encoder_ = self.encoder if self.encoder is not None else UniversalSentenceEncoder()
         self.phrases_: dict[str, np.ndarray] = {}
+        self._names: list[str] = []  # the phrases in the order of the matrix rows
         self._matrix: np.ndarray | None = None
+        self._norms: np.ndarray | None = None
         self.projection_: np.ndarray | None = None
+        self._readings: OrderedDict[tuple[Any, ...], Reading] = OrderedDict()
+        self._readings_lock = threading.Lock()
         self._learn(phrase for p in profiles for phrase in self._phrases(p))
         if self.dimensions is not None and len(self.phrases_) > 2 * self.dimensions:
             svd = TruncatedSVD(n_components=self.dimensions, random_state=0)
@@ -118,6 +205,7 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         if new:
             for phrase, vector in zip(new, self.encoder_.encode(new), strict=True):
                 self.phrases_[phrase] = vector
+            self._names.extend(new)
 
     def profile_vectors(self, profiles: Sequence[ExpertProfile]) -> np.ndarray:
         """One unit row per profile (zero for a profile with no title and no skills)."""
@@ -160,7 +248,18 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
             if self.projection_ is not None:
                 new = new @ self.projection_
             self._matrix = new if self._matrix is None else np.vstack([self._matrix, new])
+            self._norms = None
         return self._matrix
+
+    def _phrase_norms(self) -> np.ndarray:
+        """Row norms of the phrase matrix (projection shortens phrase vectors unevenly)."""
+        matrix = self._phrase_matrix()
+        norms = self._norms
+        if norms is None or norms.shape[0] != matrix.shape[0]:
+            norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
+            norms[norms == 0] = 1.0
+            self._norms = norms
+        return norms
 
     @staticmethod
     def _stack(vectors: list[np.ndarray]) -> np.ndarray:
@@ -169,13 +268,58 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         return np.vstack(vectors).astype(np.float32)
 
     def request_vector(self, request: RequestProfile) -> np.ndarray:
-        words = " ".join(
+        """The request's unit vector: the mean of its parts' vectors, weighted by their words."""
+        return self.read(request).vector
+
+    def request_phrases(self, request: RequestProfile) -> tuple[str, ...]:
+        """The roster phrases nearest to the request's title and to each of its parts, by
+        part (a phrase near two parts is there twice: it is doubly what the request means)."""
+        return self.read(request).phrases
+
+    def read(self, request: RequestProfile) -> Reading:
+        """The request's vector and roster phrases, encoded once for the signals that ask."""
+        key = (
+            request.title, request.terms_of_reference, request.required_skills,
+            len(self.phrases_),
+        )  # fmt: skip
+        with self._readings_lock:
+            if key in self._readings:
+                self._readings.move_to_end(key)
+                return self._readings[key]
+        reading = self._read(request)
+        with self._readings_lock:
+            self._readings[key] = reading
+            while len(self._readings) > READINGS_KEPT:
+                self._readings.popitem(last=False)
+        return reading
+
+    def _read(self, request: RequestProfile) -> Reading:
+        text = " ".join(
             [request.title + ".", request.terms_of_reference, "; ".join(request.required_skills)]
-        ).split()
-        vectors: np.ndarray = self.encoder_.encode([" ".join(words[: self.max_query_words])])
-        vector: np.ndarray = vectors[0]
+        )
+        pieces = parts(text, self.max_query_words, self.max_query_parts) or [text]
+        titles = [request.title.strip()] if request.title.strip() else []
+        vectors = self.encoder_.encode([*titles, *pieces])
         if self.projection_ is not None:
-            vector = vector @ self.projection_
-            norm = float(np.linalg.norm(vector))
-            vector = vector / norm if norm > 0 else vector
-        return vector
+            vectors = vectors @ self.projection_
+        weights = np.array([max(words_in(p), 1) for p in pieces], dtype=np.float32)
+        vector = _unit(weights @ vectors[len(titles) :])
+        return Reading(vector=vector, phrases=self._nearest(vectors))
+
+    def _nearest(self, vectors: np.ndarray) -> tuple[str, ...]:
+        """The ``expansion`` roster phrases of highest cosine with each row of ``vectors``."""
+        k = min(self.expansion, len(self._names))
+        if k <= 0 or vectors.shape[0] == 0:
+            return ()
+        cosines = (vectors @ self._phrase_matrix().T) / self._phrase_norms()
+        phrases: list[str] = []
+        for row in cosines:
+            top = np.argpartition(-row, k - 1)[:k]
+            phrases += [self._names[i] for i in top[np.argsort(-row[top], kind="stable")]]
+        return tuple(phrases)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    unit: np.ndarray = vector / norm if norm > 0 else vector
+    return unit

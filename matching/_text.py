@@ -1,7 +1,9 @@
 """Lexical text similarity between requests and expert profiles: the words they share.
 
-Cross-language matching is the job of ``SemanticSimilarity``; this signal rewards the exact
-vocabulary of a field (skills, titles, terms of art) when request and profile share a language.
+This signal rewards the exact vocabulary of a field (skills, titles, terms of art). A request
+shares few or no words with English profiles when it is written in another language, so its
+text is read together with the roster phrases nearest to its meaning (``SemanticSimilarity``
+finds them across languages): the words of the profiles it fits.
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ def expert_text(expert: ExpertProfile) -> str:
     return " \n".join([expert.title, expert.title, expert.summary, " ; ".join(expert.skills)])
 
 
-def request_text(request: RequestProfile) -> str:
-    """The text of a request: title twice, terms of reference, required skills."""
+def request_text(request: RequestProfile, phrases: Sequence[str] = ()) -> str:
+    """The text of a request: title twice, terms of reference, required skills, then
+    ``phrases`` (the roster phrases nearest to its meaning, ``SemanticSimilarity``'s)."""
     return " \n".join(
         [
             request.title,
             request.title,
             request.terms_of_reference,
             " ; ".join(request.required_skills),
+            " ; ".join(phrases),
         ]
     )
 
