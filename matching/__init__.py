@@ -34,7 +34,7 @@ from matching._records import (
 from matching._semantic import SemanticSimilarity, UniversalSentenceEncoder
 from matching._text import TextSimilarity
 
-__version__ = "1.4"
+__version__ = "1.5"
 
 __all__ = [
     "BANDS",

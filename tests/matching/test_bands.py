@@ -1,5 +1,7 @@
-"""Relevance bands: closeness against the roster, relevance, the band rule at its edges, and
-that bands rest on the relevance signals alone."""
+"""Relevance bands: closeness against the roster and the prior crowd, relevance, the band rule
+at its edges, that bands rest on the relevance signals alone, and that small or homogeneous
+rosters (a pilot's two court administrators, a roster of police officers) still mark their
+true matches strong."""
 
 from __future__ import annotations
 
@@ -20,9 +22,11 @@ from matching import (
     RequestProfile,
     Suggestion,
 )
-from matching._bands import assess, closeness
+from matching._bands import NO_PRIOR, Crowd, assess, closeness
 
 START = date(2027, 3, 1)
+# The rule with the roster's crowd alone (no prior crowd): what bands were before.
+ROSTER_ALONE = RelevanceBands(text_prior=NO_PRIOR, meaning_prior=NO_PRIOR)
 
 # A roster of unrelated occupations for the court administrator to stand out from.
 OCCUPATIONS = {
@@ -152,6 +156,38 @@ def test_closeness_ignores_retired_rows_and_small_rosters_can_still_stand_out():
     assert closeness(np.full(5, 0.3), np.ones(5, dtype=bool), 4.0).tolist() == [0.0] * 5
 
 
+def test_a_cosine_close_on_any_roster_is_close_among_alike_profiles_too():
+    prior = Crowd(mean=0.10, scale=0.50)  # fully close from a cosine of 0.60
+    alike = np.full(3, 0.8, dtype=np.float32)
+    alive = np.ones(3, dtype=bool)
+    assert closeness(alike, alive, spread=4.0).tolist() == [0.0] * 3  # nobody stands out
+    assert closeness(alike, alive, spread=4.0, prior=prior).tolist() == [1.0] * 3
+    # Against the prior, closeness grows from its mean to its fully-close cosine, on any roster.
+    for roster in (np.array([0.35], dtype=np.float32), np.array([0.35, 0.35], dtype=np.float32)):
+        assert closeness(roster, np.ones(roster.size, dtype=bool), 4.0, prior)[0] == (
+            pytest.approx(0.5)
+        )
+
+
+def test_the_prior_never_lowers_closeness_and_a_diverse_roster_keeps_the_say():
+    prior = Crowd(mean=0.10, scale=0.50)
+    cosines = np.array([0.02, 0.04, 0.01, 0.03, 0.05] * 8 + [0.40], dtype=np.float32)
+    alive = np.ones(cosines.size, dtype=bool)
+    alone = closeness(cosines, alive, spread=4.0)
+    with_prior = closeness(cosines, alive, spread=4.0, prior=prior)
+    # The outstanding profile is fully close by the roster, though only 0.6 close by the prior.
+    assert alone[-1] == with_prior[-1] == 1.0
+    # The crowd lies below the prior's mean: the prior adds nothing to it.
+    assert with_prior[:-1].tolist() == alone[:-1].tolist()
+
+
+def test_the_shipped_priors_are_fully_close_only_from_high_cosines():
+    rule = RelevanceBands()
+    for prior in (rule.text_prior, rule.meaning_prior):
+        assert 0.0 < prior.mean < 0.1  # unrelated profiles: low cosines
+        assert prior.mean + prior.scale >= 0.6  # fully close only where any roster says so
+
+
 def test_relevance_counts_only_the_evidence_the_request_offers():
     signals = {
         "text_cosine": np.array([0.0, 1.0, 0.0, 0.0]), "meaning_cosine": np.array([0, 1, 0, 0.0]),
@@ -181,7 +217,7 @@ def test_relevance_counts_only_the_evidence_the_request_offers():
 
 def test_a_close_profile_is_strong_and_an_irrelevant_perfect_candidate_is_weak(matcher):
     suggestions = everyone(matcher, request())
-    assert suggestions[1].band == STRONG and suggestions[1].relevance >= 0.75
+    assert suggestions[1].band == STRONG and suggestions[1].relevance >= RelevanceBands().strong
     chef = suggestions[3]
     assert chef.band == WEAK
     # Seniority, modality, languages and availability give the chef a fair score all the same.
@@ -204,7 +240,8 @@ def test_the_facts_hold_the_figures_behind_the_band(matcher):
     why = top.facts.relevance
     assert why is not None
     assert (why.score, why.band) == (top.relevance, top.band)
-    assert (why.strong_from, why.possible_from) == (0.75, 0.30)
+    rule = RelevanceBands()
+    assert (why.strong_from, why.possible_from) == (rule.strong, rule.possible)
     assert why.skills == 1.0 and 0.0 <= why.text <= 1.0 and why.meaning > 0.5
     french = matcher.rank(request(required_skills=()), k=1).deployable[0]
     assert french.facts is not None and french.facts.relevance is not None
@@ -239,13 +276,113 @@ def test_ranking_strong_lists_the_strong_deployable_suggestions(matcher):
     assert 2 in {s.expert_id for s in ranking.near_misses if s.band == STRONG}
 
 
-def test_thresholds_are_parameters_and_never_change_the_ranking(matcher):
-    strict = Matcher(bands=RelevanceBands(strong=0.99, possible=0.9)).fit(
+@pytest.mark.parametrize(
+    "rule", [RelevanceBands(strong=0.99, possible=0.9), ROSTER_ALONE], ids=["strict", "alone"]
+)
+def test_thresholds_and_priors_are_parameters_and_never_change_the_ranking(matcher, rule):
+    other_matcher = Matcher(bands=rule).fit(
         [ADMINISTRATOR, UNAVAILABLE_TWIN, PERFECT_CHEF, *ROSTER]
     )
     default = matcher.rank(request(), k=50, near_misses=50)
-    other = strict.rank(request(), k=50, near_misses=50)
+    other = other_matcher.rank(request(), k=50, near_misses=50)
     assert [(s.expert_id, s.score) for s in default.deployable + default.near_misses] == [
         (s.expert_id, s.score) for s in other.deployable + other.near_misses
     ]
-    assert {s.band for s in other.deployable} <= {POSSIBLE, WEAK}
+    assert all(s.band == rule.band(s.relevance) for s in other.deployable + other.near_misses)
+    if rule.strong == 0.99:  # strict: only a relevance of 0.99 or more is strong
+        assert [s.expert_id for s in other.deployable if s.band == STRONG] == [
+            s.expert_id for s in default.deployable if s.relevance >= 0.99
+        ]
+
+
+# ---- small and homogeneous rosters ----------------------------------------------------------
+
+POLICE_SKILLS = ("handle case evidence", "supervise police officers")
+POLICE_SUMMARY = (
+    "Police commissioner adviser: supervises police officers and handles case evidence in "
+    "criminal investigations."
+)
+
+
+def police(expert_id: int, skills: tuple[str, ...] = POLICE_SKILLS, **overrides) -> ExpertProfile:
+    values = dict(
+        summary=POLICE_SUMMARY, areas=("security",), years_experience=15,
+        modalities=("government_provided",), languages={"en": "C1", "fr": "C1"},
+    ) | overrides  # fmt: skip
+    return profile(expert_id, "police commissioner adviser", skills, **values)
+
+
+POLICE_REQUEST = request(
+    title="police commissioner adviser", area="security", required_skills=POLICE_SKILLS,
+    terms_of_reference="Advise the police commissioner; supervise police officers and the "
+    "handling of case evidence.",
+    min_years_experience=10, modality="government_provided",
+)  # fmt: skip
+HYDROLOGIST = profile(
+    9, "hydrologist", ("model groundwater",), areas=("economic_revitalization",),
+    summary="Models groundwater and river basins for irrigation schemes.", years_experience=3,
+)  # fmt: skip
+
+
+def bands_on(roster: list[ExpertProfile], req: RequestProfile, rule: RelevanceBands | None = None
+             ) -> dict[int, Suggestion]:  # fmt: skip
+    return everyone(Matcher(bands=rule).fit(roster), req)
+
+
+def test_on_a_roster_of_police_officers_the_best_is_strong_and_the_hydrologist_weak():
+    """Three of four profiles fit: none stands out of the roster, all stand out of the prior."""
+    roster = [police(1), police(2, skills=POLICE_SKILLS[:1], years_experience=11),
+              police(3, languages={"en": "C2", "fr": "A2"}), HYDROLOGIST]  # fmt: skip
+    alone = bands_on(roster, POLICE_REQUEST, ROSTER_ALONE)
+    assert alone[1].band != STRONG  # what the roster alone says: the true match is not strong
+    suggestions = bands_on(roster, POLICE_REQUEST)
+    assert suggestions[1].band == STRONG and suggestions[3].band == STRONG
+    assert suggestions[2].relevance < suggestions[1].relevance  # one required skill short
+    assert suggestions[9].band == WEAK
+
+
+def test_a_pilot_of_two_alike_experts_shows_them_as_strong_matches():
+    twins = [ADMINISTRATOR, replace(ADMINISTRATOR, expert_id=5)]
+    adviser = request(title="court administration adviser", required_skills=())
+    assert {s.band for s in bands_on(twins, adviser, ROSTER_ALONE).values()} == {WEAK}
+    suggestions = bands_on(twins, adviser)
+    assert [suggestions[i].band for i in (1, 5)] == [STRONG, STRONG]
+    # A terms of reference written for another post, and a required skill they lack: they are
+    # not strong, but not folded away as weak either.
+    miswritten = request(
+        title="court administration adviser", required_skills=("handle case evidence",),
+        terms_of_reference="Police inspectors coordinate and supervise a division.",
+    )  # fmt: skip
+    assert {s.band for s in bands_on(twins, miswritten).values()} == {POSSIBLE}
+
+
+def test_a_national_roster_mostly_of_one_occupation_still_marks_it_strong():
+    administrators = [replace(ADMINISTRATOR, expert_id=200 + n) for n in range(40)]
+    roster = [*administrators, PERFECT_CHEF, *ROSTER[:5]]
+    alone = bands_on(roster, request(), ROSTER_ALONE)
+    assert alone[200].band != STRONG
+    suggestions = bands_on(roster, request())
+    assert {suggestions[e.expert_id].band for e in administrators} == {STRONG}
+    assert suggestions[3].band == WEAK
+    assert all(suggestions[p.expert_id].band == WEAK for p in ROSTER[:5])
+
+
+def test_on_a_small_roster_an_unrelated_profile_stays_weak():
+    manager = profile(
+        10, "project manager", ("manage project budgets", "plan project schedules"),
+        areas=("core_government",),
+        summary="Project manager running development projects: budgets, schedules, reports.",
+    )  # fmt: skip
+    producer = profile(11, "film producer", ("produce films", "manage film budgets"))
+    projects = request(
+        title="project manager", area="core_government",
+        required_skills=("manage project budgets", "plan project schedules"),
+        terms_of_reference="Manage the mission's projects: plan budgets and schedules and "
+        "report to donors.",
+    )  # fmt: skip
+    pilot = [manager, replace(manager, expert_id=12), producer, HYDROLOGIST, *ROSTER[:8]]
+    suggestions = bands_on(pilot, projects)
+    assert suggestions[10].band == suggestions[12].band == STRONG
+    assert suggestions[11].band == WEAK
+    assert suggestions[9].band == WEAK
+    assert all(suggestions[p.expert_id].band == WEAK for p in ROSTER[:8])
