@@ -749,8 +749,6 @@ def countries_in(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
-
-
 def mission_country(acronym: str) -> str | None:
     """The country a UN mission serves, from its acronym in any case ("UNMISS" → "SS")."""
     return missions().get(acronym.upper())
