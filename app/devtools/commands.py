@@ -7,6 +7,8 @@ They reach ``civcap`` as Flask CLI plugins (the ``flask.commands`` entry points 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -78,8 +80,19 @@ def eval_matching(directory: Path, as_json: bool) -> None:
     uses. Prints ndcg@10, ndcg@10_fr, recall@50, mrr, deployable@10 and median ranking time for
     civcap and the peer, and the requests for which no expert is deployable.
     """
-    try:
+    with failures_said(directory):
         result = evaluation.evaluate(directory)
+    if as_json:
+        click.echo(json.dumps(result.as_json()))
+    else:
+        click.echo(evaluation.report(result, directory))
+
+
+@contextmanager
+def failures_said(directory: Path) -> Iterator[None]:
+    """An evaluation that cannot run says why, on stderr, and exits with 1."""
+    try:
+        yield
     except importing.ImportFailed as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
@@ -88,10 +101,6 @@ def eval_matching(directory: Path, as_json: bool) -> None:
     except (evaluation.EvaluationError, FTS5Unavailable) as exc:
         click.echo(f"civcap: {exc}", err=True)
         raise SystemExit(1) from exc
-    if as_json:
-        click.echo(json.dumps(result.as_json()))
-    else:
-        click.echo(evaluation.report(result, directory))
 
 
 @click.command("bench-matching")

@@ -29,11 +29,9 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from app import imports as importing
 from app.devtools import eval_matching
-from app.devtools.commands import DEV_SPLIT
+from app.devtools.commands import DEV_SPLIT, failures_said
 from matching import metrics
-from matching.bm25_peer import FTS5Unavailable
 
 TRANSLATIONS = Path(__file__).resolve().parent / "eval_data" / "translated_requests.jsonl"
 ENGLISH = "en"
@@ -277,16 +275,8 @@ def eval_languages(directory: Path, translations_path: Path, as_json: bool) -> N
     and in each of its translations, with its required skills and without, through the code
     eval-matching uses; prints nDCG@10 per language and its gap to English for both.
     """
-    try:
+    with failures_said(directory):
         check = evaluate(directory, translations_path)
-    except importing.ImportFailed as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
-        click.echo(f"civcap: {directory} cannot be imported; nothing was evaluated", err=True)
-        raise SystemExit(1) from exc
-    except (eval_matching.EvaluationError, FTS5Unavailable) as exc:
-        click.echo(f"civcap: {exc}", err=True)
-        raise SystemExit(1) from exc
     if as_json:
         click.echo(json.dumps(check.as_json()))
     else:
