@@ -14,6 +14,8 @@ URLS = [
     ("/", "GET"),
     ("/account/password", "GET,POST"),
     ("/account/sessions", "GET"),
+    ("/account/tokens", "GET,POST"),
+    ("/account/tokens/<int:token_id>/revoke", "POST"),
     ("/account/sessions/<int:session_id>/end", "POST"),
     ("/account/sessions/end-others", "POST"),
     ("/admin/", "GET"),

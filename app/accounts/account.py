@@ -26,6 +26,7 @@ from app.accounts import (
     pages,
     second_factor,
     sessions,
+    tokens,
     users,
 )
 from app.accounts.confirmation import ask_to_confirm
@@ -35,8 +36,10 @@ from app.accounts.forms import (
     ConfirmIdentityForm,
     EndSessionForm,
     RenewCodesForm,
+    RevokeTokenForm,
     SecondFactorOffForm,
     SetPasswordForm,
+    TokenForm,
 )
 from app.accounts.login_steps import safe_next
 from app.common import security_log
@@ -47,6 +50,46 @@ from app.extensions import db
 from app.models import LinkPurpose, UserSession
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def my_tokens() -> str | Response:
+    """The person's API tokens, and a new one (after confirming who they are), shown once."""
+    form = TokenForm()
+    made = None
+    if request.method == "POST":
+        if not sessions.confirmed_recently(current_user):
+            return ask_to_confirm()
+        if form.validate_on_submit():
+            try:
+                made = tokens.create(
+                    current_user, form.name.data or "", form.scope.data or "", form.days.data
+                )
+            except ValidationFailed as exc:
+                attach_errors(form, exc.errors)
+            else:
+                form = TokenForm(formdata=None)
+    return render_template(
+        "accounts/tokens.html",
+        form=form,
+        made=made,
+        rows=[(t, tokens.is_live(t)) for t in tokens.of(current_user)],
+        revoke_form=RevokeTokenForm(),
+    )
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int) -> Response:
+    form = RevokeTokenForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token = tokens.revoke(current_user, token_id)
+    if token is None:
+        refuse(current_user, "token", token_id)
+    flash(_("The token %(name)s is revoked: it no longer works.", name=token.name), "success")
+    return redirect(url_for("accounts.account.my_tokens"))
 
 
 @bp.route("/sessions")

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.accounts import links, organisations, users
+from app.accounts import links, organisations, tokens, users
 from app.common.errors import ValidationFailed
 from app.models import Role
 
@@ -74,3 +74,35 @@ def create_user(
         days = current_app.config["INVITATION_DAYS"]
         click.echo(f"Invitation link (works once, for {days} days; give it to the person only):")
         click.echo(link)
+
+
+@click.command("create-token")
+@click.option("--email", required=True, help="The person the token acts for.")
+@click.option("--scope", type=click.Choice(["read", "write"]), required=True)
+@click.option("--name", required=True, help="What the token is for.")
+@click.option(
+    "--days",
+    type=int,
+    default=tokens.DEFAULT_DAYS,
+    show_default=True,
+    help=f"Days until it expires (1 to {tokens.MAX_DAYS}).",
+)
+@with_appcontext
+def create_token(email: str, scope: str, name: str, days: int) -> None:
+    """Make an API token for a person and print it, once: civcap keeps only its fingerprint.
+
+    The token acts as the person: never more than their role and organisation allow.
+    """
+    user = users.by_email(email)
+    if user is None:
+        raise click.BadParameter(f"no user with the email {email!r}", param_hint="--email")
+    try:
+        made = tokens.create(user, name, scope, days)
+    except ValidationFailed as errors:
+        fail(errors)
+    click.echo(made.secret)
+    click.echo(
+        f"civcap: token {made.token.name!r} ({scope}) for {user.email}, expires "
+        f"{made.token.expires_at:%Y-%m-%d}; it is shown only this once",
+        err=True,
+    )

@@ -9,13 +9,15 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from app.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from app.common import i18n, security_log
@@ -175,3 +177,34 @@ class SecurityLogFilterForm(FlaskForm):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.kind.choices = choices(security_log.KINDS.items(), blank=_l("Anything"))
+
+
+class TokenForm(FlaskForm):
+    """A new personal access token: what it is for, what it may do, how long it lasts."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("is required: say what the token is for"))],
+        description=_l("What the token is for, e.g. “Ghana national roster sync”."),
+    )
+    scope = RadioField(
+        _l("It may"),
+        choices=choices(
+            [
+                ("read", _l("read only")),
+                ("write", _l("read and write (create, update, withdraw, move)")),
+            ]
+        ),
+        default="read",
+    )
+    days = IntegerField(
+        _l("Days until it expires"),
+        default=90,
+        validators=[InputRequired(_l("is required"))],
+        description=_l("From 1 to 365 days."),
+    )
+    submit = SubmitField(_l("Make the token"))
+
+
+class RevokeTokenForm(FlaskForm):
+    submit = SubmitField(_l("Revoke"))

@@ -48,6 +48,8 @@ KINDS: dict[str, LazyString] = {
     "reauthentication.failed": _l("Identity confirmation failed"),
     "access.denied": _l("Access refused"),
     "personal_data.read": _l("Admin read personal data"),
+    "token.created": _l("API token made"),
+    "token.revoked": _l("API token revoked"),
 }
 
 

@@ -1,6 +1,7 @@
 """civcap's data model. Import models from here: ``from app.models import Expert``."""
 
 from app.models.account_link import AccountLink, LinkPurpose
+from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
 from app.models.candidate import SELECTED_OR_LATER, Candidate, CandidateState, DismissReason
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus, NotDuplicate
@@ -24,6 +25,7 @@ from app.models.user_session import UserSession
 
 __all__ = [
     "AccountLink",
+    "ApiToken",
     "AuditEvent",
     "Candidate",
     "CandidateState",

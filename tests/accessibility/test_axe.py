@@ -385,6 +385,13 @@ def terms_read(page: Page, say: Callable[[str], str]) -> None:
     expect(page.locator(".evidence q").first).to_be_visible()
 
 
+def token_made(page: Page, say: Callable[[str], str]) -> None:
+    """A new API token, shown once."""
+    page.get_by_label(say("Name")).fill("Roster sync")
+    page.get_by_role("button", name=say("Make the token")).click()
+    expect(page.locator("#new-token")).to_be_visible()
+
+
 def cv_read(page: Page, say: Callable[[str], str]) -> None:
     """The new-expert form filled from an uploaded CV, with the sentences."""
     page.locator("input[name=cv]").set_input_files(
@@ -429,6 +436,7 @@ STATES: dict[str, list[tuple[str, str, Step]]] = {
             send_empty("Nominate the chosen experts"),
         ),
         ("/account/password", "the form sent empty", send_empty("Change password")),
+        ("/account/tokens", "a token made", token_made),
     ],
     "requester": [
         ("/requests/new", "the request form sent empty", send_empty("Save draft")),
