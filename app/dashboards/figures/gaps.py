@@ -53,10 +53,6 @@ class Gap:
     strong: int | None = None
 
     @property
-    def no_strong_match(self) -> bool:
-        return self.strong == 0
-
-    @property
     def area_label(self) -> str:
         """The core area in the reader's language."""
         return area_label(self.area_code, self.area_name)
