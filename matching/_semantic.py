@@ -16,7 +16,7 @@ meaning instead of being truncated, and a short one is encoded whole, as one par
 encoded apart as well, and the roster phrases nearest to the title and to each part are the
 request's *roster phrases*: the English skill and title vocabulary of the roster that a request
 in any language means. The lexical text signal adds them to the request's own words
-(``RosterIndex.text_signal``), so that a request in Arabic or Chinese matches the words of the
+(``RosterIndex.text_cosines``), so that a request in Arabic or Chinese matches the words of the
 profiles it fits, as an English one does. A request is read once per ranking (the last few
 readings are kept, so the two signals that ask do not encode it twice).
 """
@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any, Protocol
 
@@ -186,8 +186,9 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         self._matrix: np.ndarray | None = None
         self._norms: np.ndarray | None = None
         self.projection_: np.ndarray | None = None
-        self._readings: OrderedDict[tuple[Any, ...], Reading] = OrderedDict()
-        self._readings_lock = threading.Lock()
+        # The last readings, by request text and roster phrase count (a new phrase may be
+        # nearer): a ranking asks twice for the same request.
+        self._cached_read = lru_cache(maxsize=READINGS_KEPT)(self._read)
         self._learn(phrase for p in profiles for phrase in self._phrases(p))
         if self.dimensions is not None and len(self.phrases_) > 2 * self.dimensions:
             svd = TruncatedSVD(n_components=self.dimensions, random_state=0)
@@ -278,27 +279,19 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
 
     def read(self, request: RequestProfile) -> Reading:
         """The request's vector and roster phrases, encoded once for the signals that ask."""
-        key = (
-            request.title, request.terms_of_reference, request.required_skills,
+        return self._cached_read(
+            request.title,
+            request.terms_of_reference,
+            tuple(request.required_skills),
             len(self.phrases_),
-        )  # fmt: skip
-        with self._readings_lock:
-            if key in self._readings:
-                self._readings.move_to_end(key)
-                return self._readings[key]
-        reading = self._read(request)
-        with self._readings_lock:
-            self._readings[key] = reading
-            while len(self._readings) > READINGS_KEPT:
-                self._readings.popitem(last=False)
-        return reading
-
-    def _read(self, request: RequestProfile) -> Reading:
-        text = " ".join(
-            [request.title + ".", request.terms_of_reference, "; ".join(request.required_skills)]
         )
+
+    def _read(
+        self, title: str, terms_of_reference: str, skills: tuple[str, ...], _phrases: int
+    ) -> Reading:
+        text = " ".join([title + ".", terms_of_reference, "; ".join(skills)])
         pieces = parts(text, self.max_query_words, self.max_query_parts) or [text]
-        titles = [request.title.strip()] if request.title.strip() else []
+        titles = [title.strip()] if title.strip() else []
         vectors = self.encoder_.encode([*titles, *pieces])
         if self.projection_ is not None:
             vectors = vectors @ self.projection_
