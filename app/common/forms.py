@@ -67,6 +67,15 @@ def language_pairs(entries: Iterable[LanguageLevelForm]) -> list[tuple[str, str]
     return [(e.code.data, e.level.data) for e in entries if e.code.data]
 
 
+def fill_found(proposal: object, fields: dict[str, Field]) -> None:
+    """Put each value a reading found (a proposal's ``Proposed`` attribute, named by the key)
+    into its form field; a field whose value was not found keeps what it holds."""
+    for name, target in fields.items():
+        found = getattr(proposal, name)
+        if found is not None:
+            target.data = found.value
+
+
 def fill_language_rows(field_list: Field, pairs: Iterable[tuple[str, str]]) -> None:
     """Put languages into a FieldList's rows, adding rows so that one empty row stays spare."""
     pairs = list(pairs)

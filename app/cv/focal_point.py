@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -39,7 +38,7 @@ from app.cv import files as cv_service
 from app.cv.pages import send_cv
 from app.intake import curriculum
 from app.models import Expert, Role
-from app.roster.experts import SUMMARY_MAX_CHARS
+from app.roster.experts import SUMMARY_MAX_CHARS, consent_version
 from app.roster.forms import ExpertEditForm, ExpertForm, evidence_of, expert_data, form_data
 
 bp = Blueprint("focal_point", __name__, url_prefix="/roster")
@@ -96,17 +95,13 @@ def _read_notice() -> str:
     )
 
 
-def _consent_version() -> str:
-    return str(current_app.config["CONSENT_VERSION"])
-
-
 def _expert_form(form: ExpertForm, expert: Expert | None, action: str, **context: Any) -> str:
     return render_template(
         "roster/form.html",
         form=form,
         expert=expert,
         action=action,
-        consent_version=_consent_version(),
+        consent_version=consent_version(),
         **context,
     )
 
@@ -147,7 +142,7 @@ def register() -> str | Response:
                 expert_data(form),
                 current_user.organisation,
                 current_user,
-                _consent_version(),
+                consent_version(),
                 form.held_cv.data or "",
             )
         except ValidationFailed as exc:
@@ -236,7 +231,7 @@ def text(expert_id: int) -> str | Response:
                 expert,
                 form.summary.data or "",
                 current_user,
-                str(current_app.config["CONSENT_VERSION"]),
+                consent_version(),
                 expected_version=form.version.data,
             )
         except ValidationFailed as exc:

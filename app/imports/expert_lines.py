@@ -7,8 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import current_app
-
 from app.accounts import organisations
 from app.common import audit
 from app.common.errors import FieldError
@@ -162,7 +160,7 @@ def write_experts(
     says what importing would do (the web bulk import's preview). It rolls back anything else
     the session holds too, so call it with nothing pending.
     """
-    version = consent_version or current_app.config["CONSENT_VERSION"]
+    version = consent_version or experts.consent_version()
     now = datetime.now(UTC)
     summary = ImportSummary()
     with transaction("expert", keep=not dry_run):

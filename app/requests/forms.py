@@ -29,6 +29,7 @@ from app.common.forms import (
     area_choices,
     attach_errors,
     choices,
+    fill_found,
     fill_language_rows,
     language_filter,
     language_pairs,
@@ -149,20 +150,18 @@ class RequestForm(FlaskForm):
         """Show what civcap read in a terms of reference (nothing is saved: the person checks
         each value against its sentence and saves the form as if typed)."""
         self.terms_of_reference.data = document
-        if proposal.title is not None:
-            self.title.data = proposal.title.value
-        if proposal.area is not None:
-            self.area.data = proposal.area.value
-        if proposal.modality is not None:
-            self.modality.data = proposal.modality.value
-        if proposal.mission_country is not None:
-            self.country.data = proposal.mission_country.value
-        if proposal.min_years_experience is not None:
-            self.min_years_experience.data = proposal.min_years_experience.value
-        if proposal.start_date is not None:
-            self.start_date.data = proposal.start_date.value
-        if proposal.duration_months is not None:
-            self.duration_months.data = proposal.duration_months.value
+        fill_found(
+            proposal,
+            {
+                "title": self.title,
+                "area": self.area,
+                "modality": self.modality,
+                "mission_country": self.country,
+                "min_years_experience": self.min_years_experience,
+                "start_date": self.start_date,
+                "duration_months": self.duration_months,
+            },
+        )
         self.required_skills.data = "\n".join(p.value for p in proposal.skills)
         for rows, found in (
             (self.languages, proposal.languages),

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from app.common import audit
@@ -49,6 +50,12 @@ class ExpertData:
     consent_given_at: datetime | None = None
     availability_confirmed_at: datetime | None = None
     status: ExpertStatus | None = None  # None keeps the expert's current status
+
+
+def consent_version() -> str:
+    """The version of the consent text the focal points show (CONSENT_VERSION), recorded with
+    each consent given."""
+    return str(current_app.config["CONSENT_VERSION"])
 
 
 def validate(data: ExpertData, known_areas: set[str] | None = None) -> list[FieldError]:

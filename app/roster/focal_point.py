@@ -82,10 +82,6 @@ def _readable(names: dict[str, object], name: str) -> str:
     return str(label) if label is not None else name.replace("_", " ")
 
 
-def _consent_version() -> str:
-    return str(current_app.config["CONSENT_VERSION"])
-
-
 @bp.route("/")
 @role_required(Role.FOCAL_POINT)
 def index() -> str:
@@ -106,7 +102,10 @@ def new() -> str | Response:
     if form.validate_on_submit():
         try:
             expert = expert_service.register(
-                expert_data(form), current_user.organisation, current_user, _consent_version()
+                expert_data(form),
+                current_user.organisation,
+                current_user,
+                expert_service.consent_version(),
             )
         except ValidationFailed as exc:
             attach_errors(form, exc.errors)
@@ -114,7 +113,7 @@ def new() -> str | Response:
             flash(_("%(name)s is registered on the roster.", name=expert.full_name), "success")
             return redirect(url_for("roster.focal_point.show", expert_id=expert.id))
     return render_template(
-        "roster/form.html", form=form, expert=None, consent_version=_consent_version()
+        "roster/form.html", form=form, expert=None, consent_version=expert_service.consent_version()
     )
 
 
@@ -145,7 +144,7 @@ def edit(expert_id: int) -> str | Response:
                 expert,
                 expert_data(form),
                 current_user,
-                _consent_version(),
+                expert_service.consent_version(),
                 expected_version=form.version.data,
             )
         except ValidationFailed as exc:
@@ -158,7 +157,10 @@ def edit(expert_id: int) -> str | Response:
             flash(_("Changes to %(name)s are saved.", name=expert.full_name), "success")
             return redirect(url_for("roster.focal_point.show", expert_id=expert.id))
     return render_template(
-        "roster/form.html", form=form, expert=expert, consent_version=_consent_version()
+        "roster/form.html",
+        form=form,
+        expert=expert,
+        consent_version=expert_service.consent_version(),
     )
 
 

@@ -33,6 +33,7 @@ from app.common.forms import (
     LanguageLevelForm,
     MultiCheckboxField,
     choices,
+    fill_found,
     fill_language_rows,
     language_filter,
     language_pairs,
@@ -120,10 +121,7 @@ class ExpertForm(FlaskForm):
             self.full_name.data = proposal.full_name.value
         if proposal.nationality is not None and not self.nationality.data:
             self.nationality.data = proposal.nationality.value
-        if proposal.title is not None:
-            self.title.data = proposal.title.value
-        if proposal.years_experience is not None:
-            self.years_experience.data = proposal.years_experience.value
+        fill_found(proposal, {"title": self.title, "years_experience": self.years_experience})
         held = dict(language_pairs(self.languages))
         held.update((p.value.code, p.value.level) for p in proposal.languages)
         fill_language_rows(self.languages, held.items())
