@@ -157,7 +157,7 @@ def _score(qrels: Qrels) -> Evaluation:
         seconds = time.perf_counter() - started
         suggestions = ranking.deployable + ranking.near_misses
         run = _run(row, request, [s.expert_id for s in suggestions], external, profiles, seconds)
-        civcap_runs.append(_with_bands(run, suggestions, request, profiles))
+        civcap_runs.append(_with_bands(run, suggestions))
 
     peer = Bm25Peer().fit(profiles.values())
     try:
@@ -208,28 +208,22 @@ def _run(
     )
 
 
-def _with_bands(
-    run: RequestRun,
-    suggestions: Sequence[Suggestion],
-    request: RequestProfile,
-    profiles: dict[int, ExpertProfile],
-) -> RequestRun:
+def _with_bands(run: RequestRun, suggestions: Sequence[Suggestion]) -> RequestRun:
     """``run`` with, rank by rank, what ``band_metrics`` needs of civcap's suggestions."""
     return replace(
         run,
         bands=[s.band for s in suggestions],
         deployable=[s.deployable for s in suggestions],
-        qualified=[qualified(profiles[s.expert_id], request) for s in suggestions],
+        qualified=[qualified(s) for s in suggestions],
     )
 
 
-def qualified(expert: ExpertProfile, request: RequestProfile) -> bool:
-    """Whether the expert meets the request's minimum years and accepts its modality: the two
-    conditions that lower an expert's grade in ``qrels.tsv`` but play no part in bands."""
-    return (
-        expert.years_experience >= request.min_years_experience
-        and request.modality in expert.modalities
-    )
+def qualified(suggestion: Suggestion) -> bool:
+    """Whether the expert meets the request's minimum years and accepts its modality (the
+    matcher's own facts): the two conditions that lower an expert's grade in ``qrels.tsv`` but
+    play no part in bands."""
+    facts = suggestion.facts
+    return facts is not None and facts.experienced_enough and facts.accepts_modality
 
 
 def band_metrics(runs: Sequence[RequestRun], qrels: Qrels) -> dict[str, float | int]:
