@@ -40,6 +40,10 @@ CIVCAP_INVITATION_DAYS, CIVCAP_RESET_MINUTES  how long an invitation link (defau
                 "forgot password" link (default 60 minutes) stay valid.
 CIVCAP_RECOVERY_ANSWER_MS  every "forgot password" answer takes at least this long, whether or
                 not an account has the email (default 800).
+CIVCAP_API_RATE_LIMIT  how many API calls one token may make (Flask-Limiter's notation; default
+                ``600 per minute;30 per second``).
+CIVCAP_RATELIMIT_STORAGE_URI  where those counts are kept (default ``memory://``, one count per
+                worker; e.g. ``redis://localhost:6379`` to share them between workers).
 """
 
 from __future__ import annotations
@@ -250,6 +254,8 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "MATCHING_REBUILD_IN_BACKGROUND": name != "testing",
         **_mail(env, name),
         **_roster_upkeep(env, instance_path),
+        "API_RATE_LIMIT": env.get("CIVCAP_API_RATE_LIMIT", "600 per minute;30 per second"),
+        "RATELIMIT_STORAGE_URI": env.get("CIVCAP_RATELIMIT_STORAGE_URI", "memory://"),
     }
 
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
@@ -79,6 +80,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    from app import api
     from app.accounts import sessions
     from app.models import User
     from app.notifications import outbox
@@ -87,7 +89,10 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str) -> User | None:
-        # The cookies hold a login's token, not a user id: an ended login is nobody.
+        # The cookies hold a login's token, not a user id: an ended login is nobody. The API
+        # ignores them: a call is authenticated by its bearer token (app.api.access).
+        if api.is_api_call():
+            return None
         return sessions.user_for(token)
 
     @app.before_request
@@ -129,34 +134,45 @@ def register_blueprints(app: Flask) -> None:
     from app.outreach import focal_point as outreach_focal_point
     from app.personal_data import admin as personal_data_admin
     from app.personal_data import focal_point as personal_data_focal_point
+    from app.requests import api as requests_api
     from app.requests import hr as requests_hr
     from app.requests import requester
+    from app.roster import api as roster_api
     from app.roster import focal_point as roster_focal_point
     from app.roster import hr as roster_hr
     from app.skills import autocomplete
+    from app.suggestions import api as suggestions_api
     from app.suggestions import hr as suggestions_hr
 
     features = {
         "accounts": [session, account, accounts_admin],
         "notifications": [notifications_admin],
         "skills": [autocomplete],
-        "roster": [roster_focal_point, roster_hr],
+        "roster": [roster_focal_point, roster_hr, roster_api],
         "availability": [availability_focal_point, availability_expert],
         "cv": [cv_focal_point, cv_hr],
         "personal_data": [personal_data_focal_point, personal_data_admin],
         "duplicates": [duplicates_focal_point, duplicates_hr],
         "imports": [imports_focal_point],
-        "suggestions": [suggestions_hr],
+        "suggestions": [suggestions_hr, suggestions_api],
         "candidates": [candidates_hr],
         "outreach": [outreach_focal_point],
-        "requests": [requester, requests_hr],
+        "requests": [requester, requests_hr, requests_api],
         "dashboards": [dashboards_hr, dashboards_focal_point, dashboards_requester],
     }
+    registered = {}
     for name, pages in features.items():
         feature = Blueprint(name, __name__)
         for page in pages:
             feature.register_blueprint(page.bp)
+            if hasattr(page.bp, "_docs"):  # a feature's API operations: no form, no CSRF token
+                csrf.exempt(page.bp)
         app.register_blueprint(feature)
+        registered[name] = feature
+
+    from app import api
+
+    api.init_app(app, registered)
 
 
 # The error pages in the reader's language: a title and what it means for them.
@@ -191,7 +207,12 @@ ERROR_PAGES = {
 
 
 def register_errorhandlers(app: Flask) -> None:
-    def render_error(error: Any) -> tuple[str, int]:
+    """Error pages in the reader's language; the API answers with problems instead."""
+    from app.api import is_api_call, problems
+
+    def render_error(error: Any) -> Any:
+        if is_api_call():
+            return problems.from_http(error)
         code = getattr(error, "code", 500)
         name, description = ERROR_PAGES.get(code, ERROR_PAGES[500])
         return render_template(
@@ -203,6 +224,10 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in ERROR_PAGES:
         app.errorhandler(code)(render_error)
+
+    @app.errorhandler(HTTPException)
+    def other_error(error: HTTPException) -> Any:
+        return problems.from_http(error) if is_api_call() else error
 
 
 def register_security_headers(app: Flask) -> None:

@@ -92,14 +92,16 @@ def app(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     monkeypatch.setenv("CIVCAP_ENV", "testing")
     app = create_app(_test_config(database_url))
 
-    @app.before_request
     def _forget_cached_user() -> None:
         # The test body holds one app context open, and Flask reuses it for every request, so
         # ``g`` would carry Flask-Login's cached user from one request (or client) to the next.
-        # A real server starts each request with a fresh ``g``; so does this.
+        # A real server starts each request with a fresh ``g``; so does this, before anything.
         g.pop("_login_user", None)
+        g.pop("api_token", None)  # the API's token (app.api.access)
         g.pop("csrf_token", None)  # Flask-WTF caches the session's token in ``g`` too
         g.pop("_flask_babel", None)  # and Flask-Babel the page's language
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
 
     with app.app_context():
         yield app

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FEATURES = [
     "notifications",
     "accounts",
+    "api",
     "skills",
     "intake",
     "roster",

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.common.api_calls import token_name
 from app.extensions import db
 from app.models import AuditEvent, User
 
@@ -21,7 +22,15 @@ def record(
     after: dict[str, Any] | None = None,
     note: str | None = None,
 ) -> AuditEvent:
-    """Add an event to the current transaction; it is kept only if the transaction commits."""
+    """Add an event to the current transaction; it is kept only if the transaction commits.
+
+    A change made through the API names the token it was made with, after its owner.
+    """
+    if not actor_label and actor is not None:
+        actor_label = actor.email
+        token = token_name()
+        if token is not None:
+            actor_label = f"{actor.email} (API token {token!r})"[:200]
     event = AuditEvent(
         action=action,
         entity_type=entity_type,

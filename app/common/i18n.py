@@ -7,7 +7,8 @@ messages.po``; the app compiles them into its instance folder when they are newe
 compiled ones (Babel's own compiler), so an install needs no build step.
 
 A page is in the person's saved language, else the one they picked on the switcher (a cookie,
-before login), else the best of the browser's ``Accept-Language``, else English.
+before login), else the best of the browser's ``Accept-Language``, else English. An API call's
+problems are in its ``Accept-Language`` when it sends one, else in its token owner's language.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from flask import Flask, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale
 from flask_login import current_user
 
+from app.common.api_calls import is_api_call
 from matching import CEFR_LEVELS
 
 # The languages civcap has, each named in itself (how the switcher offers them).
@@ -44,6 +46,9 @@ def chosen_language() -> str:
     """The language of this request's page (English for commands and jobs outside one)."""
     if not has_request_context():
         return DEFAULT
+    if is_api_call() and request.accept_languages:
+        # A program says which language its errors are for, whoever owns its token.
+        return request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
     user = current_user
     if getattr(user, "is_authenticated", False) and getattr(user, "language", None) in LANGUAGES:
         return str(user.language)

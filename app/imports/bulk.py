@@ -36,6 +36,7 @@ from app.imports import ExpertLine, ImportFailed, ImportSummary, LineError
 from app.imports import files as import_files
 from app.imports.files import FileRefused
 from app.models import Expert, ExpertStatus, Organisation, User
+from app.roster import experts
 
 __all__ = ["FileRefused", "PENDING_FOR", "Preview", "Problem", "UploadGone", "UploadNotYours"]
 
@@ -151,15 +152,17 @@ _SHARED_NUL = "contains a NUL character (\\x00); remove it"
 
 
 def _one_nul_problem_per_field(errors: list[LineError]) -> list[LineError]:
-    """The shared text checks also refuse NUL characters: say it once per line and field."""
+    """The shared text checks also refuse NUL characters: say it once per line and field (a
+    list's entry, ``skills[0]``, is its column's: ``skills``)."""
     about_nul = {_nul_reason(), _SHARED_NUL, _(_SHARED_NUL)}
     seen: set[tuple[int, str]] = set()
     kept = []
     for error in errors:
         if error.message in about_nul or "NUL character" in error.message:
-            if (error.line, error.field) in seen:
+            column = error.field.split("[", 1)[0]
+            if (error.line, column) in seen:
                 continue
-            seen.add((error.line, error.field))
+            seen.add((error.line, column))
         kept.append(error)
     return kept
 
@@ -216,13 +219,10 @@ def _held_elsewhere(
             Expert.external_id, Expert.organisation_id, Expert.erased_at, Expert.status
         ).where(Expert.external_id.in_(ids[start : start + 500]))
         for external_id, organisation_id, erased_at, status in db.session.execute(query):
-            if organisation_id != organisation.id:
-                reason = _("is already used by an expert of another member state; use another id")
-            elif erased_at is not None:
-                reason = _("belongs to an expert whose personal data was erased")
-            elif status is ExpertStatus.MERGED:
-                reason = _("belongs to a record merged into another; update that one instead")
-            else:
+            reason = experts.external_id_refusal(
+                organisation_id, erased_at is not None, status, organisation.id
+            )
+            if reason is None:
                 continue
             errors += [LineError(n, "external_id", reason) for n in lines_of[external_id]]
     return errors

@@ -5,6 +5,7 @@ from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
 from app.models.candidate import SELECTED_OR_LATER, Candidate, CandidateState, DismissReason
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus, NotDuplicate
+from app.models.idempotent_request import IdempotentRequest
 from app.models.mail import OutboxMessage
 from app.models.matching_state import MatchingState
 from app.models.organisation import Organisation, OrganisationKind
@@ -35,6 +36,7 @@ __all__ = [
     "ExpertLanguage",
     "ExpertStatus",
     "ExpertiseRequest",
+    "IdempotentRequest",
     "LinkPurpose",
     "LoginThrottle",
     "MatchingState",

@@ -1,5 +1,5 @@
 """``civcap purge``: erase experts withdrawn longer ago than the retention period, and delete
-CV files read for experts who were never registered."""
+CV files read for experts who were never registered and old answers kept for API retries."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.api import idempotency
 from app.cv import files as cv_files
 from app.personal_data import erasure as privacy
 
@@ -19,8 +20,16 @@ def purge(dry_run: bool) -> None:
 
     The period is CIVCAP_RETENTION_DAYS (default 365). Erased records stay, anonymised, for past
     shortlists and figures; each erasure is in the audit trail as done by "civcap purge". CV
-    files held for a new expert's form more than a day ago, and never used, are deleted.
+    files held for a new expert's form more than a day ago, and never used, are deleted, and
+    so are the API's answers kept for an Idempotency-Key more than a day ago.
     """
+    answers = idempotency.forget(dry_run=dry_run)
+    if answers:
+        verb = "Would forget" if dry_run else "Forgot"
+        click.echo(
+            f"{verb} {answers} API answer(s) kept for an Idempotency-Key more than "
+            f"{idempotency.KEPT_HOURS} hours ago."
+        )
     held = cv_files.purge_held(dry_run=dry_run)
     if held:
         verb = "Would delete" if dry_run else "Deleted"

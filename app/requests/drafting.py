@@ -46,12 +46,23 @@ class RequestData:
     external_id: str | None = None
 
 
+# The longest each text may be and the range of each number (the form, the import and the API's
+# document all say so).
+MAX_LENGTHS = {
+    "title": 200, "terms_of_reference": 50_000, "duty_station": 120, "external_id": 64,
+    "skill": 200,
+}  # fmt: skip
+RANGES = {"min_years_experience": (0, 50), "duration_months": (1, 60), "positions": (1, 100)}
+
+
 def validate(data: RequestData, known_areas: set[str] | None = None) -> list[FieldError]:
     check = Checker()
-    check.required_text("title", data.title, 200)
-    check.optional_text("terms_of_reference", data.terms_of_reference, 50_000)
-    check.optional_text("duty_station", data.duty_station, 120)
-    check.optional_text("external_id", data.external_id, 64)
+    check.required_text("title", data.title, MAX_LENGTHS["title"])
+    check.optional_text(
+        "terms_of_reference", data.terms_of_reference, MAX_LENGTHS["terms_of_reference"]
+    )
+    check.optional_text("duty_station", data.duty_station, MAX_LENGTHS["duty_station"])
+    check.optional_text("external_id", data.external_id, MAX_LENGTHS["external_id"])
     areas = core_area_codes() if known_areas is None else known_areas
     if data.area not in areas:
         check.fail(
@@ -65,11 +76,8 @@ def validate(data: RequestData, known_areas: set[str] | None = None) -> list[Fie
     for i, skill in enumerate(data.skills):
         if not normalise_skill(skill):
             check.fail(f"required_skills[{i}]", _("is empty"))
-        elif len(skill) > 200:
-            check.fail(
-                f"required_skills[{i}]",
-                _("is too long (at most %(max)s characters)", max=200),
-            )
+        else:
+            check.optional_text(f"required_skills[{i}]", skill, MAX_LENGTHS["skill"])
     check.languages("languages", data.languages, "min_level")
     check.languages("preferred_languages", data.preferred_languages, "level")
     required = {code for code, _level in data.languages}
@@ -79,13 +87,15 @@ def validate(data: RequestData, known_areas: set[str] | None = None) -> list[Fie
                 f"preferred_languages[{i}].code",
                 _("is already a required language; a language is required or preferred"),
             )
-    check.whole_number("min_years_experience", data.min_years_experience, 0, 50)
+    check.whole_number(
+        "min_years_experience", data.min_years_experience, *RANGES["min_years_experience"]
+    )
     if data.start_date is None:
         check.fail("start_date", _("is required"))
-    check.whole_number("duration_months", data.duration_months, 1, 60)
+    check.whole_number("duration_months", data.duration_months, *RANGES["duration_months"])
     check.modality("modality", data.modality)
     check.country("country", data.country, required=False)
-    check.whole_number("positions", data.positions, 1, 100)
+    check.whole_number("positions", data.positions, *RANGES["positions"])
     return check.errors
 
 

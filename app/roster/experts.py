@@ -22,6 +22,12 @@ from app.models.expert import ExpertCountry, ExpertModality
 from app.models.taxonomy import normalise_skill
 
 SUMMARY_MAX_CHARS = 20_000  # the CV summary; a CV file's text is cut to fit (cv.files)
+# The longest each text may be (the form, the import and the API's document all say so).
+MAX_LENGTHS = {
+    "full_name": 200, "title": 200, "summary": SUMMARY_MAX_CHARS, "external_id": 64,
+    "phone": 40, "skill": 200,
+}  # fmt: skip
+YEARS_EXPERIENCE = (0, 70)
 
 
 @dataclass
@@ -61,11 +67,11 @@ def consent_version() -> str:
 def validate(data: ExpertData, known_areas: set[str] | None = None) -> list[FieldError]:
     """Every rule an expert record must satisfy; an empty list means valid."""
     check = Checker()
-    check.required_text("full_name", data.full_name, 200)
-    check.required_text("title", data.title, 200)
-    check.optional_text("summary", data.summary, SUMMARY_MAX_CHARS)
-    check.optional_text("external_id", data.external_id, 64)
-    check.optional_text("phone", data.phone, 40)
+    check.required_text("full_name", data.full_name, MAX_LENGTHS["full_name"])
+    check.required_text("title", data.title, MAX_LENGTHS["title"])
+    check.optional_text("summary", data.summary, MAX_LENGTHS["summary"])
+    check.optional_text("external_id", data.external_id, MAX_LENGTHS["external_id"])
+    check.optional_text("phone", data.phone, MAX_LENGTHS["phone"])
     check.email("email", data.email)
     if data.gender not in GENDERS:
         check.fail(
@@ -79,12 +85,12 @@ def validate(data: ExpertData, known_areas: set[str] | None = None) -> list[Fiel
     check.country("nationality", data.nationality)
     if data.birth_year is not None:
         check.whole_number("birth_year", data.birth_year, 1900, date.today().year - 16)
-    check.whole_number("years_experience", data.years_experience, 0, 70)
+    check.whole_number("years_experience", data.years_experience, *YEARS_EXPERIENCE)
     for i, skill in enumerate(data.skills):
         if not normalise_skill(skill):
             check.fail(f"skills[{i}]", _("is empty"))
-        elif len(skill) > 200:
-            check.fail(f"skills[{i}]", _("is too long (at most %(max)s characters)", max=200))
+        else:
+            check.optional_text(f"skills[{i}]", skill, MAX_LENGTHS["skill"])
     areas = core_area_codes() if known_areas is None else known_areas
     for i, area in enumerate(data.areas):
         if area not in areas:
@@ -199,6 +205,38 @@ def _status_errors(current: ExpertStatus | None, wanted: ExpertStatus | None) ->
     return [FieldError("status", _("only merging duplicates makes a record merged, or undoes it"))]
 
 
+def external_id_refusal(
+    holder_organisation_id: int,
+    holder_erased: bool,
+    holder_status: ExpertStatus | None,
+    organisation_id: int,
+) -> str | None:
+    """Why a member state may not write the record that holds an ``external_id`` (None: it
+    may). The import and the API both ask here."""
+    if holder_organisation_id != organisation_id:
+        return _("is already used by an expert of another member state; use another id")
+    if holder_erased:
+        return _("belongs to an expert whose personal data was erased")
+    if holder_status is ExpertStatus.MERGED:
+        return _("belongs to a record merged into another; update that one instead")
+    return None
+
+
+def _external_id_errors(
+    external_id: str | None, organisation_id: int, expert: Expert | None
+) -> list[FieldError]:
+    """An ``external_id`` names one expert: refused when another record holds it."""
+    if not external_id:
+        return []
+    holder = db.session.scalar(sa.select(Expert).where(Expert.external_id == external_id))
+    if holder is None or holder is expert:
+        return []
+    reason = external_id_refusal(
+        holder.organisation_id, holder.erased_at is not None, holder.status, organisation_id
+    ) or _("is already the reference of expert #%(id)s: update that record", id=holder.id)
+    return [FieldError("external_id", reason)]
+
+
 def _areas_by_code() -> dict[str, Any]:
     return {a.code: a for a in core_areas()}
 
@@ -210,6 +248,7 @@ def register(
     """A focal point registers a new expert of their member state."""
     areas = _areas_by_code()
     errors = validate(data, set(areas)) + _status_errors(None, data.status)
+    errors += _external_id_errors(data.external_id, organisation.id, None)
     if errors:
         raise ValidationFailed(errors)
     expert = Expert(organisation=organisation)
@@ -247,6 +286,8 @@ def update(
         )
     areas = _areas_by_code()
     errors = validate(data, set(areas)) + _status_errors(expert.status, data.status)
+    if data.external_id != expert.external_id:
+        errors += _external_id_errors(data.external_id, expert.organisation_id, expert)
     if errors:
         raise ValidationFailed(errors)
     before = snapshot(expert)

@@ -65,8 +65,16 @@ CHECKED_LANGUAGES = ("en", "ar")
 
 # GET routes that are not pages, or not pages of their own: endpoint -> why axe does not visit.
 CSV = "a CSV download, not a page"
+API = "JSON for programs calling the API with a token; its reference page is checked"
 SKIPPED = {
     "static": "stylesheets, scripts and icons, not pages",
+    "api.reference.openapi": "the API's OpenAPI document (JSON); its reference page is checked",
+    "roster.api.list_experts": API,
+    "roster.api.read_expert": API,
+    "roster.api.read_expert_by_external_id": API,
+    "requests.api.list_requests": API,
+    "requests.api.read_request": API,
+    "suggestions.api.read_suggestions": API,
     "accounts.session.home": "redirects to the role's home page, which is checked",
     "skills.autocomplete.suggest": "JSON for skills.js; its list is checked open on the forms",
     "dashboards.hr.overview_csv": CSV,
