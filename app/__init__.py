@@ -80,8 +80,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    from app import api
     from app.accounts import sessions
+    from app.common.api_calls import is_api_call
     from app.models import User
     from app.notifications import outbox
 
@@ -91,7 +91,7 @@ def register_extensions(app: Flask) -> None:
     def load_user(token: str) -> User | None:
         # The cookies hold a login's token, not a user id: an ended login is nobody. The API
         # ignores them: a call is authenticated by its bearer token (app.api.access).
-        if api.is_api_call():
+        if is_api_call():
             return None
         return sessions.user_for(token)
 
@@ -165,8 +165,6 @@ def register_blueprints(app: Flask) -> None:
         feature = Blueprint(name, __name__)
         for page in pages:
             feature.register_blueprint(page.bp)
-            if hasattr(page.bp, "_docs"):  # a feature's API operations: no form, no CSRF token
-                csrf.exempt(page.bp)
         app.register_blueprint(feature)
         registered[name] = feature
 

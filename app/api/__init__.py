@@ -20,6 +20,7 @@ from flask_smorest.utils import prepare_response
 
 from app.api.schemas import ProblemSchema
 from app.common.api_calls import PREFIX, is_api_call
+from app.extensions import csrf
 
 __all__ = ["PREFIX", "Api", "init_app", "is_api_call"]
 
@@ -68,7 +69,8 @@ the first answer again. Errors are `application/problem+json` (RFC 9457), in the
 
 def init_app(app: Flask, features: dict[str, Blueprint]) -> Api:
     """Document the API operations registered in ``features`` (feature name → its Flask
-    blueprint, already registered on ``app``), and answer API errors as problems."""
+    blueprint, already registered on ``app``), exempt them from the pages' CSRF check, and
+    answer API errors as problems."""
     from app.api import access, problems, reference
 
     app.config.setdefault("API_TITLE", "civcap")
@@ -98,6 +100,7 @@ def init_app(app: Flask, features: dict[str, Blueprint]) -> Api:
     for name, feature in features.items():
         for child, _options in feature._blueprints:
             if getattr(child, "_docs", None) is not None:  # a flask-smorest blueprint
+                csrf.exempt(child)  # a call carries a token, not a form's CSRF token
                 _name_operations(child)
                 child.register_views_in_doc(
                     api, app, api.spec, name=f"{name}.{child.name}", parameters=None

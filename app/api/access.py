@@ -20,7 +20,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from app.accounts import tokens
+from app.api.problems import problem
 from app.common import security_log
+from app.common.api_calls import is_api_call
 from app.extensions import login_manager
 from app.models import Role, User
 from app.models.api_token import ApiToken
@@ -33,8 +35,6 @@ def _api_rate() -> str:
 
 
 def _not_api() -> bool:
-    from app.common.api_calls import is_api_call
-
     return not is_api_call()
 
 
@@ -75,8 +75,6 @@ def init_app(app: Flask) -> None:
 
     @login_manager.request_loader
     def user_of_token(req: Request) -> User | None:
-        from app.common.api_calls import is_api_call
-
         if not is_api_call():
             return None
         secret = bearer(req)
@@ -93,8 +91,6 @@ def allow(*roles: Role) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            from app.api.problems import problem
-
             token = current_token()
             if token is None or not current_user.is_authenticated:
                 return problem(401, headers={"WWW-Authenticate": 'Bearer realm="civcap"'})

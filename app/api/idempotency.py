@@ -16,7 +16,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import make_response, request
+from flask import current_app, json, make_response, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -50,8 +50,6 @@ def _fingerprint() -> str:
 
 
 def _replay(saved: IdempotentRequest) -> Any:
-    from flask import current_app, json
-
     response = current_app.response_class(
         json.dumps(saved.body), status=saved.status, mimetype="application/json"
     )

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from app.common.api_calls import is_api_call
 from app.common.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 
 PROBLEM = "application/problem+json"
@@ -118,8 +119,7 @@ def from_http(error: HTTPException) -> Response:
 def init_app(app: Flask) -> None:
     """Service errors raised by API views (the pages catch theirs and show them on the form:
     one that reaches here from a page is a fault, and its page says so)."""
-    from app.api import is_api_call
-    from app.api.versions import Precondition
+    from app.api.versions import Precondition  # which answers with a problem: imported late
 
     def only_api(error: Exception) -> None:
         if not is_api_call():

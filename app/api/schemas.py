@@ -14,6 +14,8 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from app.common.validation import holds_nul, nul_character
+
 # marshmallow's own messages, in the caller's language: what is wrong with a field, by the
 # field's kind (a problem names the field; the message says why).
 KIND_MESSAGES: dict[type[fields.Field], Any] = {
@@ -34,19 +36,6 @@ FIELD_MESSAGES = {
 }
 
 
-NUL = _l("contains a NUL character (\\x00); remove it")  # the words of common.validation
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        return any(_has_nul(v) for v in value.values()) or any(_has_nul(k) for k in value)
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class Schema(ma.Schema):
     """A schema that refuses fields it does not know (a misspelt field is an error, not a
     silently lost value), with its messages in the caller's language."""
@@ -64,7 +53,7 @@ class Schema(ma.Schema):
         """PostgreSQL text cannot hold a NUL character, and no person means one: refused with
         the field named, in the body and in the query alike."""
         if isinstance(data, Mapping):
-            found = {name: [str(NUL)] for name, value in data.items() if _has_nul(value)}
+            found = {name: [nul_character()] for name, value in data.items() if holds_nul(value)}
             if found:
                 raise ma.ValidationError(found)
         return data
@@ -128,6 +117,16 @@ def limited(max_length: int, **kwargs: Any) -> fields.String:
 
 def between(low: int, high: int) -> validate.Range:
     return validate.Range(min=low, max=high, error=_l("must be between {min} and {max}"))
+
+
+class VersionSchema(Schema):
+    """The version an operation changes, for a client that does not send If-Match."""
+
+    version = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The version changed, if If-Match is not sent"},
+    )
 
 
 class PageArgs(Schema):

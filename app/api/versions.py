@@ -8,7 +8,8 @@ changes, as ``If-Match: "3"`` or as ``version`` in its body; without either it i
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import request
 from flask_babel import gettext as _
@@ -16,7 +17,12 @@ from werkzeug.wrappers import Response
 
 from app.api.problems import problem
 
-# The header as the OpenAPI document describes it, on each updating operation.
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The headers as the OpenAPI document describes them: ETag on every record answered (and
+# Location on one just made), If-Match on each updating operation.
+ETAG = {"ETag": {"schema": {"type": "string"}, "description": 'The version, quoted: `"3"`'}}
+LOCATION = {"Location": {"schema": {"type": "string"}}, **ETAG}
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
@@ -38,6 +44,32 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+def answer_record(
+    body: dict[str, Any], version: int, status: int = 200, location: str | None = None
+) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """A record as flask-smorest returns it: with its version as ETag, and where it is when
+    just made."""
+    headers = {"ETag": etag(version)}
+    if location is not None:
+        headers["Location"] = location
+    return body, status, headers
+
+
+def versioned(blueprint: Any, *, refusable: bool = False) -> Callable[[F], F]:
+    """Document an operation that changes a record at a version: its If-Match header and its
+    answers for a record not found, a stale version (412) and none (428); with ``refusable``,
+    also a change its record's state refuses (409)."""
+
+    def decorator(view: F) -> F:
+        answers = [(404, "NOT_FOUND"), (412, "PRECONDITION_FAILED")]
+        answers += [(428, "PRECONDITION_REQUIRED")] + ([(409, "CONFLICT")] if refusable else [])
+        for status, name in answers:
+            view = blueprint.alt_response(status, response=name)(view)
+        return blueprint.doc(parameters=[IF_MATCH])(view)  # type: ignore[no-any-return]
+
+    return decorator
+
+
 def _if_match() -> int | None:
     """The version ``If-Match`` names (``"3"``, ``W/"3"`` or ``3``); None without the header."""
     header = request.headers.get("If-Match")
@@ -49,8 +81,10 @@ def _if_match() -> int | None:
     return int(value)
 
 
-def expected(body_version: int | None) -> int:
-    """The version the caller means to change: ``If-Match``, else the body's; 428 without."""
+def expected(version: int, body_version: int | None, current: Callable[[], dict[str, Any]]) -> int:
+    """The version the caller means to change (``If-Match``, else the body's), once it is
+    known to be ``version``, the record's own: 428 without one; 412 with a stale one, and
+    ``current()``, the record as it is now."""
     wanted = _if_match()
     if wanted is None:
         wanted = body_version
@@ -64,21 +98,17 @@ def expected(body_version: int | None) -> int:
                 ),
             )
         )
-    return wanted
-
-
-def check(current_version: int, wanted: int, current: dict[str, Any]) -> None:
-    """Refuse with 412 and ``current`` (the record as it is now) when ``wanted`` is stale."""
-    if wanted != current_version:
+    if wanted != version:
         response = problem(
             412,
             _(
                 "The record was changed since you read it (version %(wanted)s; it is now at "
                 "version %(now)s). Nothing was saved: apply your change to the current record.",
                 wanted=wanted,
-                now=current_version,
+                now=version,
             ),
-            current=current,
+            current=current(),
         )
-        response.headers["ETag"] = etag(current_version)
+        response.headers["ETag"] = etag(version)
         raise Precondition(response)
+    return wanted

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from app.common.errors import FieldError
 from app.common.reference import CEFR_LEVELS, MODALITIES, countries, languages
+
+
+def nul_character() -> str:
+    """What is wrong with a text holding a NUL character: PostgreSQL cannot keep one, and no
+    person means one."""
+    return _("contains a NUL character (\\x00); remove it")
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a text, or any text inside a list or a mapping's values, holds a NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(holds_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(holds_nul(v) for v in value)
+    return False
 
 
 class Checker:
@@ -39,7 +57,7 @@ class Checker:
                 ),
             )
         elif "\x00" in value:  # PostgreSQL text cannot hold it; it is never meant
-            self.fail(field, _("contains a NUL character (\\x00); remove it"))
+            self.fail(field, nul_character())
 
     def whole_number(self, field: str, value: int, low: int, high: int) -> None:
         if not low <= value <= high:

@@ -31,6 +31,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app import imports as importing
+from app.common.validation import holds_nul, nul_character
 from app.extensions import db
 from app.imports import ExpertLine, ImportFailed, ImportSummary, LineError
 from app.imports import files as import_files
@@ -147,14 +148,10 @@ def _check(
     return Preview(filename, format, count, problems), lines
 
 
-# The words of the shared text checks (app.common.validation) for a NUL character.
-_SHARED_NUL = "contains a NUL character (\\x00); remove it"
-
-
 def _one_nul_problem_per_field(errors: list[LineError]) -> list[LineError]:
     """The shared text checks also refuse NUL characters: say it once per line and field (a
     list's entry, ``skills[0]``, is its column's: ``skills``)."""
-    about_nul = {_nul_reason(), _SHARED_NUL, _(_SHARED_NUL)}
+    about_nul = {_nul_reason(), nul_character()}
     seen: set[tuple[int, str]] = set()
     kept = []
     for error in errors:
@@ -188,16 +185,8 @@ def _own_member_state(
 
 def _nul_characters(number: int, record: dict[str, Any]) -> list[LineError]:
     """PostgreSQL cannot store a NUL character in text; it comes from damaged files."""
-
-    def has_nul(value: Any) -> bool:
-        if isinstance(value, str):
-            return "\x00" in value
-        if isinstance(value, list | dict):
-            return any(has_nul(v) for v in (value.values() if isinstance(value, dict) else value))
-        return False
-
     reason = _nul_reason()
-    return [LineError(number, name, reason) for name, value in record.items() if has_nul(value)]
+    return [LineError(number, name, reason) for name, value in record.items() if holds_nul(value)]
 
 
 def _nul_reason() -> str:

@@ -22,8 +22,8 @@ from app.api import PREFIX
 from app.api.access import allow
 from app.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from app.api.paging import answer, page
-from app.api.schemas import PageArgs, Schema, limited, one_of, page_schema
-from app.api.versions import IF_MATCH, check, etag, expected
+from app.api.schemas import PageArgs, Schema, VersionSchema, limited, one_of, page_schema
+from app.api.versions import ETAG, LOCATION, answer_record, expected, versioned
 from app.candidates import queries as candidate_queries
 from app.common.permissions import request_for
 from app.common.reference import CEFR_LEVELS, MODALITIES, countries, languages
@@ -128,19 +128,11 @@ class RequestInSchema(Schema):
     positions = fields.Integer(load_default=1, metadata=DOCUMENTED["positions"])
 
 
-class RequestVersionSchema(Schema):
-    version = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "The version changed, if If-Match is not sent"},
-    )
-
-
-class RequestUpdateSchema(RequestInSchema, RequestVersionSchema):
+class RequestUpdateSchema(RequestInSchema, VersionSchema):
     """A request's new fields and the version they change."""
 
 
-class RequestCloseSchema(RequestVersionSchema):
+class RequestCloseSchema(VersionSchema):
     outcome = one_of(
         CLOSING_OUTCOMES,
         required=True,
@@ -297,19 +289,24 @@ def _data(body: dict[str, Any]) -> RequestData:
 def _saved(
     expertise_request: ExpertiseRequest, status: int = 200
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
-    headers = {"ETag": etag(expertise_request.version)}
-    if status == 201:
-        headers["Location"] = url_for("requests.api.read_request", request_id=expertise_request.id)
-    return representation(expertise_request), status, headers
+    location = (
+        url_for("requests.api.read_request", request_id=expertise_request.id)
+        if status == 201
+        else None
+    )
+    return answer_record(
+        representation(expertise_request), expertise_request.version, status, location
+    )
 
 
 def _wanted(expertise_request: ExpertiseRequest, body_version: int | None) -> int:
     """The version the caller changes: 428 without one, 412 with the request as it is now
     when it is stale."""
-    wanted = expected(body_version)
-    current = RequestSchema().dump(representation(expertise_request))
-    check(expertise_request.version, wanted, current)
-    return wanted
+    return expected(
+        expertise_request.version,
+        body_version,
+        lambda: RequestSchema().dump(representation(expertise_request)),
+    )
 
 
 # What a client (and Schemathesis' stateful runs) can do next with a request it was given.
@@ -330,8 +327,6 @@ REQUEST_LINKS = {
         },
     },
 }
-ETAG = {"ETag": {"schema": {"type": "string"}, "description": 'The version, quoted: `"3"`'}}
-LOCATION = {"Location": {"schema": {"type": "string"}}, **ETAG}
 
 
 @bp.route("/requests", methods=["GET"], tags=TAGS)
@@ -392,11 +387,8 @@ def read_request(request_id: int) -> Any:
 @allow(Role.REQUESTER)
 @bp.arguments(RequestUpdateSchema)
 @bp.response(200, RequestSchema, headers=ETAG)
-@bp.doc(responses={"200": {"links": REQUEST_LINKS}}, parameters=[IF_MATCH])
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
-@bp.alt_response(412, response="PRECONDITION_FAILED")
-@bp.alt_response(428, response="PRECONDITION_REQUIRED")
+@bp.doc(responses={"200": {"links": REQUEST_LINKS}})
+@versioned(bp, refusable=True)
 def update_request(body: dict[str, Any], request_id: int) -> Any:
     """Replace a draft's fields (If-Match: its version)
 
@@ -412,13 +404,9 @@ def update_request(body: dict[str, Any], request_id: int) -> Any:
 
 @bp.route("/requests/<int:request_id>/submit", methods=["POST"], tags=TAGS)
 @allow(Role.REQUESTER)
-@bp.arguments(RequestVersionSchema)
+@bp.arguments(VersionSchema)
 @bp.response(200, RequestSchema, headers=ETAG)
-@bp.doc(parameters=[IF_MATCH])
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
-@bp.alt_response(412, response="PRECONDITION_FAILED")
-@bp.alt_response(428, response="PRECONDITION_REQUIRED")
+@versioned(bp, refusable=True)
 def submit_request(body: dict[str, Any], request_id: int) -> Any:
     """Submit a draft to HR (If-Match: its version)
 
@@ -433,11 +421,8 @@ def submit_request(body: dict[str, Any], request_id: int) -> Any:
 @allow(Role.REQUESTER)
 @bp.arguments(RequestUpdateSchema)
 @bp.response(201, RequestSchema, headers=LOCATION, description="The new revision")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
-@bp.alt_response(412, response="PRECONDITION_FAILED")
-@bp.alt_response(428, response="PRECONDITION_REQUIRED")
-@bp.doc(responses={"201": {"links": REQUEST_LINKS}}, parameters=[IF_MATCH])
+@versioned(bp, refusable=True)
+@bp.doc(responses={"201": {"links": REQUEST_LINKS}})
 def revise_request(body: dict[str, Any], request_id: int) -> Any:
     """Revise a submitted, open or in-selection request (If-Match: its version)
 
@@ -454,11 +439,7 @@ def revise_request(body: dict[str, Any], request_id: int) -> Any:
 @allow(Role.REQUESTER)
 @bp.arguments(RequestCloseSchema)
 @bp.response(200, RequestSchema, headers=ETAG)
-@bp.doc(parameters=[IF_MATCH])
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
-@bp.alt_response(412, response="PRECONDITION_FAILED")
-@bp.alt_response(428, response="PRECONDITION_REQUIRED")
+@versioned(bp, refusable=True)
 def close_request(body: dict[str, Any], request_id: int) -> Any:
     """Cancel a request, saying why (If-Match: its version)
 

@@ -23,8 +23,8 @@ from app.api import PREFIX
 from app.api.access import allow
 from app.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from app.api.paging import answer, page
-from app.api.schemas import PageArgs, Schema, between, limited, one_of, page_schema
-from app.api.versions import IF_MATCH, check, etag, expected
+from app.api.schemas import PageArgs, Schema, VersionSchema, between, limited, one_of, page_schema
+from app.api.versions import ETAG, LOCATION, answer_record, expected, versioned
 from app.common.errors import FieldError, ValidationFailed
 from app.common.permissions import expert_for, refuse
 from app.common.reference import GENDERS, MODALITIES, countries, languages
@@ -108,20 +108,8 @@ class ExpertInSchema(Schema):
     )
 
 
-class ExpertUpdateSchema(ExpertInSchema):
-    version = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "The version changed, if If-Match is not sent"},
-    )
-
-
-class WithdrawalSchema(Schema):
-    version = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "The version changed, if If-Match is not sent"},
-    )
+class ExpertUpdateSchema(ExpertInSchema, VersionSchema):
+    """An expert's record as it replaces the one at ``version``."""
 
 
 class ConsentSchema(Schema):
@@ -230,10 +218,8 @@ def _data(body: dict[str, Any]) -> ExpertData:
 
 
 def _saved(expert: Expert, status: int = 200) -> tuple[dict[str, Any], int, dict[str, str]]:
-    headers = {"ETag": etag(expert.version)}
-    if status == 201:
-        headers["Location"] = url_for("roster.api.read_expert", expert_id=expert.id)
-    return representation(expert), status, headers
+    location = url_for("roster.api.read_expert", expert_id=expert.id) if status == 201 else None
+    return answer_record(representation(expert), expert.version, status, location)
 
 
 def _register(body: dict[str, Any]) -> Expert:
@@ -243,8 +229,9 @@ def _register(body: dict[str, Any]) -> Expert:
 
 
 def _update(expert: Expert, data: ExpertData, body_version: int | None) -> Expert:
-    wanted = expected(body_version)
-    check(expert.version, wanted, ExpertSchema().dump(representation(expert)))
+    wanted = expected(
+        expert.version, body_version, lambda: ExpertSchema().dump(representation(expert))
+    )
     return expert_service.update(
         expert, data, current_user, expert_service.consent_version(), expected_version=wanted
     )
@@ -268,7 +255,6 @@ EXPERT_LINKS = {
         },
     },
 }
-ETAG = {"ETag": {"schema": {"type": "string"}, "description": 'The version, quoted: `"3"`'}}
 
 
 @bp.route("/experts", methods=["GET"], tags=TAGS)
@@ -312,7 +298,7 @@ def _loaded() -> list[Any]:
 @allow(Role.FOCAL_POINT)
 @idempotent
 @bp.arguments(ExpertInSchema)
-@bp.response(201, ExpertSchema, headers={"Location": {"schema": {"type": "string"}}, **ETAG})
+@bp.response(201, ExpertSchema, headers=LOCATION)
 @bp.doc(responses={"201": {"links": EXPERT_LINKS}}, parameters=[IDEMPOTENCY_KEY])
 def register_expert(body: dict[str, Any]) -> Any:
     """Register an expert of your member state
@@ -337,10 +323,8 @@ def read_expert(expert_id: int) -> Any:
 @allow(Role.FOCAL_POINT)
 @bp.arguments(ExpertUpdateSchema)
 @bp.response(200, ExpertSchema, headers=ETAG)
-@bp.doc(responses={"200": {"links": EXPERT_LINKS}}, parameters=[IF_MATCH])
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(412, response="PRECONDITION_FAILED")
-@bp.alt_response(428, response="PRECONDITION_REQUIRED")
+@bp.doc(responses={"200": {"links": EXPERT_LINKS}})
+@versioned(bp)
 def update_expert(body: dict[str, Any], expert_id: int) -> Any:
     """Replace an expert's record (If-Match: their version)"""
     expert = expert_for(current_user, expert_id, edit=True)
@@ -349,12 +333,9 @@ def update_expert(body: dict[str, Any], expert_id: int) -> Any:
 
 @bp.route("/experts/<int:expert_id>/withdraw", methods=["POST"], tags=TAGS)
 @allow(Role.FOCAL_POINT)
-@bp.arguments(WithdrawalSchema)
+@bp.arguments(VersionSchema)
 @bp.response(200, ExpertSchema, headers=ETAG)
-@bp.doc(parameters=[IF_MATCH])
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(412, response="PRECONDITION_FAILED")
-@bp.alt_response(428, response="PRECONDITION_REQUIRED")
+@versioned(bp)
 def withdraw_expert(body: dict[str, Any], expert_id: int) -> Any:
     """Withdraw an expert from the roster (If-Match: their version)
 
@@ -390,11 +371,8 @@ def read_expert_by_external_id(external_id: str) -> Any:
 @allow(Role.FOCAL_POINT)
 @bp.arguments(ExpertUpdateSchema)
 @bp.response(200, ExpertSchema, headers=ETAG)
-@bp.doc(parameters=[IF_MATCH])
 @bp.alt_response(201, schema=ExpertSchema, description="Registered", success=True)
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(412, response="PRECONDITION_FAILED")
-@bp.alt_response(428, response="PRECONDITION_REQUIRED")
+@versioned(bp)
 def upsert_expert(body: dict[str, Any], external_id: str) -> Any:
     """Register or update your expert by your own reference (the sync of a national roster)
 

@@ -26,7 +26,7 @@ from app.common.reference import CEFR_LEVELS, GENDERS, countries, languages
 from app.models import Role
 from app.suggestions import explanations, ranking
 from app.suggestions.ranking import CandidateRow, RunView
-from matching import BANDS, SIGNALS, Filters
+from matching import BANDS, SIGNALS
 
 bp = Blueprint(
     "api",
@@ -161,17 +161,6 @@ class SuggestionsSchema(Schema):
     near_misses = fields.List(fields.Nested(SuggestedExpertSchema), required=True)
 
 
-def _filters(query: dict[str, Any]) -> Filters:
-    language = query["language"]
-    return Filters(
-        nationalities=frozenset({query["nationality"]} - {""}),
-        genders=frozenset({query["gender"]} - {""}),
-        global_south=query["global_south"],
-        language=language,
-        min_level=query["min_level"] if language else "",
-    )
-
-
 def _candidate(row: CandidateRow, relevance: dict[int, float | None]) -> dict[str, Any]:
     said = explanations.explain(row.explanation)
     return {
@@ -262,7 +251,13 @@ def read_suggestions(query: dict[str, Any], request_id: int) -> Any:
     run = ranking.run_suggestions(
         expertise_request,
         current_user,
-        _filters(query),
+        ranking.narrowed_by(
+            nationality=query["nationality"],
+            gender=query["gender"],
+            global_south=query["global_south"],
+            language=query["language"],
+            min_level=query["min_level"],
+        ),
         k=query["limit"],
         near_misses=query["near_misses"],
     )

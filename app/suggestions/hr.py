@@ -57,14 +57,12 @@ def _filters(form: SuggestionFilterForm) -> Filters:
     def text(name: str) -> str:
         return str(values.get(name) or "")
 
-    south = text("global_south")
-    language = text("language")
-    return Filters(
-        nationalities=frozenset({text("nationality")} - {""}),
-        genders=frozenset({text("gender")} - {""}),
-        global_south={"yes": True, "no": False}.get(south),
-        language=language,
-        min_level=text("min_level") if language else "",
+    return ranking.narrowed_by(
+        nationality=text("nationality"),
+        gender=text("gender"),
+        global_south={"yes": True, "no": False}.get(text("global_south")),
+        language=text("language"),
+        min_level=text("min_level"),
     )
 
 

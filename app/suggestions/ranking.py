@@ -69,6 +69,25 @@ def run_suggestions(
     return run
 
 
+def narrowed_by(
+    *,
+    nationality: str = "",
+    gender: str = "",
+    global_south: bool | None = None,
+    language: str = "",
+    min_level: str = "",
+) -> Filters:
+    """HR's narrowing of a ranking, as the suggestions page and the API take it (blank is no
+    filter); a minimum level counts only with its language."""
+    return Filters(
+        nationalities=frozenset({nationality} - {""}),
+        genders=frozenset({gender} - {""}),
+        global_south=global_south,
+        language=language,
+        min_level=min_level if language else "",
+    )
+
+
 def filters_record(filters: Filters | None) -> dict[str, Any]:
     """The filters as plain JSON values (only those set)."""
     if filters is None:

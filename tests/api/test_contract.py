@@ -53,12 +53,10 @@ def api_schema(app) -> Any:
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
-def test_every_operation_answers_every_role_within_its_contract(
-    api_schema, tokens, record_property
-):
+def test_every_operation_answers_every_role_within_its_contract(api_schema, tokens):
     ran: Counter[str] = Counter()
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) >= 7
+    assert len(operations) >= 15  # the roster's 7, the requests' 7, the suggestions
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
@@ -73,8 +71,7 @@ def test_every_operation_answers_every_role_within_its_contract(
 
             run()
             ran[mode.value] += 1
-    record_property("schemathesis", dict(ran))
-    print(f"schemathesis: {len(operations)} operations, {dict(ran)}")
+    print(f"schemathesis: {len(operations)} operations, {dict(ran)}")  # the figures, with -s
     assert ran["calls"] > 0
 
 

@@ -24,104 +24,10 @@ from matching import SIGNALS
 from tests.conftest import count
 from tests.factories import expert_data, make_expert, make_organisation, make_request, make_user
 from tests.pages import page_text
+from tests.suggestions.police_roster import POLICE
 
 DEPLOYABLE = "<h2>Deployable, ranked by fit</h2>"
 NEAR_MISSES = "<h2>Not deployable (near misses)</h2>"
-
-POLICE = {
-    "title": "police commissioner adviser",
-    "summary": "Police commissioner adviser: supervises police officers and handles case evidence "
-    "in criminal investigations.",
-    "skills": ["handle case evidence", "supervise police officers"],
-    "areas": ["security"],
-    "years_experience": 15,
-    "available_from": date(2027, 2, 1),
-    "available_until": date(2028, 6, 30),
-    "modalities": ["government_provided"],
-}
-
-
-def police_expert(organisation, name: str, **overrides):
-    return make_expert(organisation, **(POLICE | {"full_name": name} | overrides))
-
-
-@pytest.fixture
-def ghana(app):
-    """Named "Ghana", not the shared cast's "Government of GH": the pages show it as nominator."""
-    return make_organisation(OrganisationKind.MEMBER_STATE, "Ghana", "GH")
-
-
-@pytest.fixture
-def police_request(mission):
-    return make_request(
-        mission,
-        RequestStatus.SUBMITTED,
-        title="police commissioner adviser",
-        area="security",
-        terms_of_reference="Advise the police commissioner; supervise police officers and the "
-        "handling of case evidence.",
-        skills=["handle case evidence", "supervise police officers"],
-        languages=[("fr", "B2")],
-        min_years_experience=10,
-        start_date=date(2027, 3, 4),
-        duration_months=6,
-        modality="government_provided",
-    )
-
-
-@pytest.fixture
-def roster(ghana):
-    """Experts nominated by Ghana, of several nationalities; the index rebuilt from them, as a
-    freshly started worker would (the index outlives one test's emptied database)."""
-    experts = {
-        "best": police_expert(
-            ghana,
-            "Aminata Diallo",
-            nationality="SN",
-            gender="female",
-            languages=[("en", "C1"), ("fr", "C1")],
-        ),
-        "second": police_expert(
-            ghana,
-            "Jean Mugabo",
-            nationality="RW",
-            gender="male",
-            languages=[("fr", "B2")],
-            years_experience=11,
-            skills=["handle case evidence"],
-        ),
-        "no_french": police_expert(
-            ghana,
-            "Kwame Boateng",
-            nationality="GH",
-            gender="male",
-            languages=[("en", "C2"), ("fr", "A2")],
-        ),
-        "irrelevant": make_expert(
-            ghana,
-            full_name="Ingrid Larsen",
-            nationality="NO",
-            gender="female",
-            title="hydrologist",
-            summary="Models groundwater and river basins for irrigation schemes.",
-            skills=["model groundwater"],
-            areas=["economic_revitalization"],
-            languages=[("fr", "C2"), ("en", "C1")],
-            years_experience=3,
-            modalities=["consultant"],
-        ),
-        "withdrawn": police_expert(
-            ghana, "Withdrawn Wiredu", nationality="GH", languages=[("fr", "C2")]
-        ),
-        "no_consent": police_expert(
-            ghana, "Unconsented Owusu", nationality="GH", languages=[("fr", "C2")]
-        ),
-    }
-    experts["withdrawn"].status = ExpertStatus.WITHDRAWN
-    experts["no_consent"].consent_given_at = None
-    db.session.commit()
-    worker_index.roster_index().rebuild()
-    return experts
 
 
 def sections(client, url: str) -> tuple[str, str]:

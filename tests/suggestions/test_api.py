@@ -4,109 +4,16 @@ each reading is saved as a suggestion run, as each view of the page is."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from app.extensions import db
-from app.models import ExpertStatus, OrganisationKind, RequestStatus, SuggestionRun
+from app.models import RequestStatus, SuggestionRun
 from app.roster import experts as expert_service
 from app.suggestions import ranking, worker_index
 from matching import SIGNALS
 from tests.api.client import caller
 from tests.conftest import count
-from tests.factories import expert_data, make_expert, make_organisation, make_request
-
-POLICE = {
-    "title": "police commissioner adviser",
-    "summary": "Police commissioner adviser: supervises police officers and handles case evidence "
-    "in criminal investigations.",
-    "skills": ["handle case evidence", "supervise police officers"],
-    "areas": ["security"],
-    "years_experience": 15,
-    "available_from": date(2027, 2, 1),
-    "available_until": date(2028, 6, 30),
-    "modalities": ["government_provided"],
-}
-
-
-def police_expert(organisation, name: str, **overrides):
-    return make_expert(organisation, **(POLICE | {"full_name": name} | overrides))
-
-
-@pytest.fixture
-def ghana(app):
-    """Named "Ghana", as the suggestions page tests name the nominating member state."""
-    return make_organisation(OrganisationKind.MEMBER_STATE, "Ghana", "GH")
-
-
-@pytest.fixture
-def police_request(mission):
-    return make_request(
-        mission,
-        RequestStatus.SUBMITTED,
-        title="police commissioner adviser",
-        area="security",
-        terms_of_reference="Advise the police commissioner; supervise police officers and the "
-        "handling of case evidence.",
-        skills=["handle case evidence", "supervise police officers"],
-        languages=[("fr", "B2")],
-        min_years_experience=10,
-        start_date=date(2027, 3, 4),
-        duration_months=6,
-        modality="government_provided",
-    )
-
-
-@pytest.fixture
-def roster(ghana):
-    """Experts nominated by Ghana; the index rebuilt from them, as a freshly started worker
-    would (the index outlives one test's emptied database)."""
-    experts = {
-        "best": police_expert(
-            ghana,
-            "Aminata Diallo",
-            nationality="SN",
-            gender="female",
-            languages=[("en", "C1"), ("fr", "C1")],
-        ),
-        "second": police_expert(
-            ghana,
-            "Jean Mugabo",
-            nationality="RW",
-            gender="male",
-            languages=[("fr", "B2")],
-            years_experience=11,
-            skills=["handle case evidence"],
-        ),
-        "no_french": police_expert(
-            ghana,
-            "Kwame Boateng",
-            nationality="GH",
-            gender="male",
-            languages=[("en", "C2"), ("fr", "A2")],
-        ),
-        "irrelevant": make_expert(
-            ghana,
-            full_name="Ingrid Larsen",
-            nationality="NO",
-            gender="female",
-            title="hydrologist",
-            summary="Models groundwater and river basins for irrigation schemes.",
-            skills=["model groundwater"],
-            areas=["economic_revitalization"],
-            languages=[("fr", "C2"), ("en", "C1")],
-            years_experience=3,
-            modalities=["consultant"],
-        ),
-        "withdrawn": police_expert(
-            ghana, "Withdrawn Wiredu", nationality="GH", languages=[("fr", "C2")]
-        ),
-    }
-    experts["withdrawn"].status = ExpertStatus.WITHDRAWN
-    db.session.commit()
-    worker_index.roster_index().rebuild()
-    return experts
+from tests.factories import expert_data, make_request
+from tests.suggestions.police_roster import POLICE
 
 
 def url(request_row, query: str = "") -> str:
