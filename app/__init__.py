@@ -121,7 +121,9 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts import admin as accounts_admin
     from app.availability import expert as availability_expert
     from app.availability import focal_point as availability_focal_point
+    from app.candidates import api as candidates_api
     from app.candidates import hr as candidates_hr
+    from app.cv import api as cv_api
     from app.cv import focal_point as cv_focal_point
     from app.cv import hr as cv_hr
     from app.dashboards import focal_point as dashboards_focal_point
@@ -131,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     from app.duplicates import hr as duplicates_hr
     from app.imports import focal_point as imports_focal_point
     from app.notifications import admin as notifications_admin
+    from app.outreach import api as outreach_api
     from app.outreach import focal_point as outreach_focal_point
     from app.personal_data import admin as personal_data_admin
     from app.personal_data import focal_point as personal_data_focal_point
@@ -150,13 +153,13 @@ def register_blueprints(app: Flask) -> None:
         "skills": [autocomplete],
         "roster": [roster_focal_point, roster_hr, roster_api],
         "availability": [availability_focal_point, availability_expert],
-        "cv": [cv_focal_point, cv_hr],
+        "cv": [cv_focal_point, cv_hr, cv_api],
         "personal_data": [personal_data_focal_point, personal_data_admin],
         "duplicates": [duplicates_focal_point, duplicates_hr],
         "imports": [imports_focal_point],
         "suggestions": [suggestions_hr, suggestions_api],
-        "candidates": [candidates_hr],
-        "outreach": [outreach_focal_point],
+        "candidates": [candidates_hr, candidates_api],
+        "outreach": [outreach_focal_point, outreach_api],
         "requests": [requester, requests_hr, requests_api],
         "dashboards": [dashboards_hr, dashboards_focal_point, dashboards_requester],
     }

@@ -14,6 +14,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from app.common.queries import MAX_ID
 from app.common.validation import holds_nul, nul_character
 
 # marshmallow's own messages, in the caller's language: what is wrong with a field, by the
@@ -117,6 +118,16 @@ def limited(max_length: int, **kwargs: Any) -> fields.String:
 
 def between(low: int, high: int) -> validate.Range:
     return validate.Range(min=low, max=high, error=_l("must be between {min} and {max}"))
+
+
+def at_most(count: int) -> validate.Length:
+    """A list of at most ``count`` items."""
+    return validate.Length(max=count, error=_l("has too many items (at most {max})"))
+
+
+def record_id(**kwargs: Any) -> fields.Integer:
+    """The id of a record (an expert's, a request's): a whole number the database can hold."""
+    return fields.Integer(strict=True, validate=between(1, MAX_ID), **kwargs)
 
 
 class VersionSchema(Schema):

@@ -71,9 +71,10 @@ def versioned(blueprint: Any, *, refusable: bool = False) -> Callable[[F], F]:
 
 
 def _if_match() -> int | None:
-    """The version ``If-Match`` names (``"3"``, ``W/"3"`` or ``3``); None without the header."""
+    """The version ``If-Match`` names (``"3"``, ``W/"3"`` or ``3``); None without the header,
+    or with ``*`` (any version: a change must name the one it was made on)."""
     header = request.headers.get("If-Match")
-    if header is None:
+    if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"').strip()
     if not value.isdigit() or len(value) > 18:

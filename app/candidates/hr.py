@@ -22,9 +22,8 @@ from app.common import audit
 from app.common.csv_export import csv_response
 from app.common.errors import Conflict, NotAllowed, ValidationFailed
 from app.common.forms import choices
-from app.common.permissions import expert_for, request_for, role_required
-from app.extensions import db
-from app.models import Candidate, CandidateState, DismissReason, Role
+from app.common.permissions import candidate_for, expert_for, request_for, role_required
+from app.models import CandidateState, DismissReason, Role
 
 bp = Blueprint("hr", __name__, url_prefix="/review")
 
@@ -115,10 +114,7 @@ def shortlist(request_id: int) -> str:
 @bp.route("/candidates/<int:candidate_id>/move", methods=["POST"])
 @role_required(Role.HR_REVIEWER)
 def move_candidate(candidate_id: int) -> Response:
-    candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None:
-        abort(404)
-    request_for(current_user, candidate.request_id)
+    candidate = candidate_for(current_user, candidate_id)
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)

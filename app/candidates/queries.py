@@ -18,21 +18,28 @@ from app.models import (
 )
 
 
+def of_request(
+    request: ExpertiseRequest, member_state_id: int | None = None
+) -> sa.Select[tuple[Candidate]]:
+    """The request's candidates (only one member state's experts with ``member_state_id``),
+    with what their pages show loaded; unordered."""
+    query = sa.select(Candidate).where(Candidate.request_id == request.id)
+    if member_state_id is not None:
+        query = query.join(Expert, Expert.id == Candidate.expert_id).where(
+            Expert.organisation_id == member_state_id
+        )
+    return query.options(
+        selectinload(Candidate.expert).selectinload(Expert.organisation),
+        selectinload(Candidate.nominated_by),
+        selectinload(Candidate.recommended_by),
+        selectinload(Candidate.selected_by),
+    )
+
+
 def for_request(request: ExpertiseRequest) -> list[Candidate]:
     """The request's candidates, best score first, with their experts loaded."""
-    return list(
-        db.session.scalars(
-            sa.select(Candidate)
-            .where(Candidate.request_id == request.id)
-            .options(
-                selectinload(Candidate.expert).selectinload(Expert.organisation),
-                selectinload(Candidate.nominated_by),
-                selectinload(Candidate.recommended_by),
-                selectinload(Candidate.selected_by),
-            )
-            .order_by(Candidate.score.desc().nulls_last(), Candidate.id)
-        )
-    )
+    query = of_request(request).order_by(Candidate.score.desc().nulls_last(), Candidate.id)
+    return list(db.session.scalars(query))
 
 
 def suggestion_for(request_id: int, expert_id: int) -> SuggestionEntry | None:

@@ -25,6 +25,7 @@ from app.common.errors import (
     ValidationFailed,
 )
 from app.common.transaction import flush_or_conflict, transaction
+from app.common.validation import Checker
 from app.extensions import db
 from app.models import (
     SELECTED_OR_LATER,
@@ -63,6 +64,9 @@ TRANSITIONS: dict[CandidateState, tuple[frozenset[CandidateState], Role]] = {
 # selected experts' deployment goes on; closed, cancelled and replaced requests are read-only.
 ACTIVE_REQUEST = frozenset({RequestStatus.SUBMITTED, RequestStatus.OPEN, RequestStatus.SELECTION})
 AFTER_FILLED = frozenset({S.DEPLOYED, S.COMPLETED})
+
+# How long a move's reason (a dismissal's code, why not released) and note may be.
+MAX_LENGTHS = {"reason": 500, "note": 4000}
 
 
 def allowed_moves(candidate: Candidate, user: User) -> list[CandidateState]:
@@ -249,6 +253,11 @@ def _start_selection(request: ExpertiseRequest, actor: User) -> None:
 
 
 def _check_reason(to: CandidateState, reason: str | None, note: str | None) -> list[FieldError]:
+    check = Checker()
+    check.optional_text("reason", reason, MAX_LENGTHS["reason"])
+    check.optional_text("note", note, MAX_LENGTHS["note"])
+    if check.errors:
+        return check.errors
     if to is S.DISMISSED:
         if reason not in {r.value for r in DismissReason}:
             reasons = _either([r.label for r in DismissReason])

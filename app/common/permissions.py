@@ -107,3 +107,24 @@ def request_for(user: User, request_id: int, *, edit: bool = False) -> Expertise
     if not (can_edit_request if edit else can_view_request)(user, record):
         refuse(user, "request", request_id)
     return record
+
+
+def can_view_candidate(user: User, candidate: Candidate) -> bool:
+    """HR reads the candidates of any request it may see; a focal point those of their own
+    member state's experts (to answer release consultations on them); nobody else."""
+    if user.role is Role.HR_REVIEWER:
+        return can_view_request(user, candidate.request)
+    if user.role is Role.FOCAL_POINT:
+        return candidate.expert.organisation_id == user.organisation_id
+    return False
+
+
+def candidate_for(user: User, candidate_id: int) -> Candidate:
+    """The candidate, if ``user`` may see (and so act on) it; otherwise 404. What each may do
+    with it is the workflow's (``candidates.workflow``)."""
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None:
+        abort(404)
+    if not can_view_candidate(user, candidate):
+        refuse(user, "candidate", candidate_id)
+    return candidate

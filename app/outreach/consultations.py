@@ -18,8 +18,9 @@ from app.models import (
 )
 
 
-def consultations(organisation_id: int, waiting: bool = True) -> list[Candidate]:
-    """Release consultations for a member state's experts: waiting for an answer, or answered."""
+def waiting_or_answered(organisation_id: int, waiting: bool = True) -> sa.Select[tuple[Candidate]]:
+    """Release consultations for a member state's experts, waiting for an answer or answered,
+    with their experts and requests loaded; unordered."""
     states = (
         [CandidateState.CONSULTATION]
         if waiting
@@ -30,12 +31,17 @@ def consultations(organisation_id: int, waiting: bool = True) -> list[Candidate]
         query = query.join(ExpertiseRequest, ExpertiseRequest.id == Candidate.request_id).where(
             ExpertiseRequest.status.in_(sorted(candidates.ACTIVE_REQUEST))
         )
+    return query.where(
+        Expert.organisation_id == organisation_id, Candidate.state.in_(states)
+    ).options(selectinload(Candidate.expert), selectinload(Candidate.request))
+
+
+def consultations(organisation_id: int, waiting: bool = True) -> list[Candidate]:
+    """The latest 200 release consultations for a member state's experts (for its page)."""
+    query = waiting_or_answered(organisation_id, waiting)
     return list(
         db.session.scalars(
-            query.where(Expert.organisation_id == organisation_id, Candidate.state.in_(states))
-            .options(selectinload(Candidate.expert), selectinload(Candidate.request))
-            .order_by(Candidate.updated_at.desc(), Candidate.id.desc())
-            .limit(200)
+            query.order_by(Candidate.updated_at.desc(), Candidate.id.desc()).limit(200)
         )
     )
 

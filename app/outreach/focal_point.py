@@ -21,13 +21,13 @@ from app.common.errors import Conflict, NotAllowed, ValidationFailed
 from app.common.forms import attach_errors, choices
 from app.common.permissions import (
     can_view_request,
+    candidate_for,
     expert_for,
-    refuse,
     request_for,
     role_required,
 )
 from app.extensions import db
-from app.models import Candidate, CandidateState, ExpertiseRequest, Role
+from app.models import CandidateState, ExpertiseRequest, Role
 from app.outreach import consultations as release_consultations
 from app.outreach import nominations, publication
 from app.outreach.forms import AnswerForm, NominationForm
@@ -132,11 +132,7 @@ def consultations() -> str:
 @bp.route("/candidates/<int:candidate_id>/answer", methods=["POST"])
 @role_required(Role.FOCAL_POINT)
 def answer(candidate_id: int) -> Response:
-    candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None:
-        abort(404)
-    if candidate.expert.organisation_id != current_user.organisation_id:
-        refuse(current_user, "candidate", candidate_id)
+    candidate = candidate_for(current_user, candidate_id)
     name = candidate.expert.full_name
     back = redirect(url_for("outreach.focal_point.consultations"))
     form = AnswerForm()

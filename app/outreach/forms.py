@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.candidates.workflow import MAX_LENGTHS
 from app.common.forms import MultiCheckboxField, choices
 from app.common.reference import region_name
 from app.outreach.publication import Audience, member_states
@@ -42,11 +43,12 @@ class AnswerForm(FlaskForm):
         validators=[InputRequired(_l("choose released or not released"))],
     )
     reason = StringField(
-        _l("Reason (required when not released)"), validators=[Optional(), Length(max=500)]
+        _l("Reason (required when not released)"),
+        validators=[Optional(), Length(max=MAX_LENGTHS["reason"])],
     )
     note = TextAreaField(
         _l("Legal basis or return arrangements (optional)"),
-        validators=[Optional(), Length(max=4000)],
+        validators=[Optional(), Length(max=MAX_LENGTHS["note"])],
     )
 
 

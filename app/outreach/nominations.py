@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
+from app.candidates import queries as candidate_queries
 from app.candidates import workflow as candidates
 from app.common.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 from app.common.transaction import transaction
@@ -95,15 +95,8 @@ def nominate(request: ExpertiseRequest, experts: Sequence[Expert], actor: User) 
 
 def nominations(request: ExpertiseRequest, organisation_id: int) -> list[Candidate]:
     """The candidates of one member state's experts for a request (whoever put them forward)."""
-    return list(
-        db.session.scalars(
-            sa.select(Candidate)
-            .join(Expert)
-            .where(Candidate.request_id == request.id, Expert.organisation_id == organisation_id)
-            .options(selectinload(Candidate.expert))
-            .order_by(Expert.full_name)
-        )
-    )
+    query = candidate_queries.of_request(request, organisation_id)
+    return list(db.session.scalars(query.order_by(Expert.full_name, Candidate.id)))
 
 
 def nominable_experts(request: ExpertiseRequest, organisation_id: int) -> list[Expert]:

@@ -120,6 +120,20 @@ def is_published_to(request: ExpertiseRequest, organisation_id: int | None) -> b
     return db.session.get(RequestPublication, (request.id, organisation_id)) is not None
 
 
+def published_ids(
+    organisation_id: int, statuses: frozenset[RequestStatus] = PUBLISHABLE
+) -> sa.Select[tuple[int]]:
+    """The ids of the requests published to a member state (for a filtered list)."""
+    return (
+        sa.select(RequestPublication.request_id)
+        .join(ExpertiseRequest, ExpertiseRequest.id == RequestPublication.request_id)
+        .where(
+            RequestPublication.organisation_id == organisation_id,
+            ExpertiseRequest.status.in_(sorted(statuses)),
+        )
+    )
+
+
 def requests_published_to(
     organisation_id: int, statuses: frozenset[RequestStatus] = PUBLISHABLE
 ) -> sa.Select[tuple[ExpertiseRequest]]:

@@ -1,6 +1,6 @@
 """Requests for expertise through the API: a mission's requester writes, submits, revises and
 cancels their organisation's requests; HR reviewers list and read every submitted one; a
-member state's focal point reads a request published to them.
+member state's focal point lists and reads the requests published to them.
 
 The same services as the pages (``requests.drafting`` and ``requests.lifecycle``: validation,
 the draft-only edit, the start date at submission, who may revise or close what and when) and
@@ -29,6 +29,7 @@ from app.common.permissions import request_for
 from app.common.reference import CEFR_LEVELS, MODALITIES, countries, languages
 from app.models import ExpertiseRequest, RequestStatus, Role
 from app.models.taxonomy import AREA_LABELS
+from app.outreach import publication
 from app.requests import drafting as request_service
 from app.requests import lifecycle, search
 from app.requests.drafting import RequestData
@@ -330,14 +331,15 @@ REQUEST_LINKS = {
 
 
 @bp.route("/requests", methods=["GET"], tags=TAGS)
-@allow(Role.REQUESTER, Role.HR_REVIEWER)
+@allow(Role.REQUESTER, Role.HR_REVIEWER, Role.FOCAL_POINT)
 @bp.arguments(RequestQuerySchema, location="query", unknown=RAISE)
 @bp.response(200, RequestPageSchema)
 def list_requests(query: dict[str, Any]) -> Any:
     """Requests, filtered as on the pages, page by page in id order
 
     A requester sees their own organisation's requests, drafts included; HR sees every
-    organisation's, never a draft.
+    organisation's, never a draft; a focal point the requests published to their member state
+    that take nominations (open or in selection), as on their page.
     """
     requester = current_user.role is Role.REQUESTER
     filters = search.RequestFilters(
@@ -349,6 +351,9 @@ def list_requests(query: dict[str, Any]) -> Any:
         exclude_drafts=not requester,
     )
     loaded = search.requests(filters).options(selectinload(ExpertiseRequest.organisation))
+    if current_user.role is Role.FOCAL_POINT:
+        published = publication.published_ids(current_user.organisation_id)
+        loaded = loaded.where(ExpertiseRequest.id.in_(published))
     rows, next_cursor = page(loaded, ExpertiseRequest.id, query["after"], query["limit"])
     return answer([representation(r) for r in rows], next_cursor)
 

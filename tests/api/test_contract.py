@@ -1,7 +1,8 @@
 """The API keeps its own contract: Schemathesis reads the live OpenAPI document and sends every
 operation generated valid and invalid input with each role's token; no answer is a server error
 or breaks the document (status, content type, headers, body schema). Stateful runs follow the
-document's links: register → read → update → read.
+document's links: a focal point's roster (register → read → update → read) and a requester's
+requests (create → read → update → submit).
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from schemathesis import GenerationMode
+from schemathesis.config._checks import NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES
 from schemathesis.specs.openapi import checks as openapi_checks
 
+from app.candidates import workflow
+from app.extensions import db
+from app.models import CandidateState, RequestPublication, RequestStatus
 from tests.api.client import token_of
-from tests.factories import make_expert
+from tests.factories import make_expert, make_request
 
 # Invalid input that the schema cannot describe is still refused by the services (a window that
 # ends before it starts, an unknown core area): such valid-looking input may be refused with 422.
@@ -35,11 +40,22 @@ PROFILE = hypothesis.settings(
 )
 
 
+UPSERT = "/api/v1/experts/by-external-id/{external_id}"
+EXPERT = "/api/v1/experts/{expert_id}"
+
+
 @pytest.fixture
-def tokens(app, focal, focal_sn, hr, requester, ghana, senegal) -> dict[str, str]:
+def tokens(app, focal, focal_sn, hr, requester, ghana, senegal, mission) -> dict[str, str]:
     app.config["API_RATE_LIMIT"] = "100000 per minute"
-    make_expert(ghana, external_id="GH-1")
+    ama = make_expert(ghana, external_id="GH-1")
     make_expert(senegal, external_id="SN-1", nationality="SN")
+    # A request published to Ghana, with Ama asked for in a release consultation: the
+    # candidates' and outreach operations have something to read and to refuse.
+    published = make_request(mission, status=RequestStatus.OPEN, created_by=requester)
+    db.session.add(RequestPublication(request_id=published.id, organisation_id=ghana.id))
+    candidate = workflow.add(published, ama, hr)
+    workflow.move(candidate, CandidateState.SHORTLISTED, hr)
+    workflow.move(candidate, CandidateState.CONSULTATION, hr)
     return {
         "focal point": token_of(focal),
         "focal point, read only": token_of(focal, scope="read"),
@@ -48,15 +64,25 @@ def tokens(app, focal, focal_sn, hr, requester, ghana, senegal) -> dict[str, str
     }
 
 
+# A change sent at a version that is not the record's is refused with 412 before its body is
+# read (RFC 9110, 13.2.1: preconditions come before the content is processed): invalid data
+# sent so is refused too, and nothing is saved.
+REJECTED = [*NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES, "412"]
+CONFIG = schemathesis.Config.from_dict(
+    {"checks": {"negative_data_rejection": {"expected-statuses": REJECTED}}}
+)
+
+
 @pytest.fixture
 def api_schema(app) -> Any:
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=CONFIG)
 
 
 def test_every_operation_answers_every_role_within_its_contract(api_schema, tokens):
     ran: Counter[str] = Counter()
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) >= 15  # the roster's 7, the requests' 7, the suggestions
+    # the roster's 7 and the CV, the requests' 7, the suggestions, the candidates' 4, outreach's 3
+    assert len(operations) == 23
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
@@ -75,8 +101,18 @@ def test_every_operation_answers_every_role_within_its_contract(api_schema, toke
     assert ran["calls"] > 0
 
 
-def test_stateful_runs_follow_the_links(api_schema, tokens):
-    secret = tokens["focal point"]
+# Each stateful run: the operations of a tag, as the role that makes its records; what it made,
+# then read by the id the answer gave (a link followed).
+STATEFUL = {
+    "experts": ("focal point", [("POST", "/api/v1/experts"), ("PUT", UPSERT)], EXPERT),
+    "requests": ("requester", [("POST", "/api/v1/requests")], "/api/v1/requests/{request_id}"),
+}
+
+
+@pytest.mark.parametrize("tag", sorted(STATEFUL))
+def test_stateful_runs_follow_the_links(api_schema, tokens, tag):
+    role, creations, read = STATEFUL[tag]
+    secret = tokens[role]
 
     @api_schema.auth()
     class FocalPointToken:
@@ -91,12 +127,11 @@ def test_stateful_runs_follow_the_links(api_schema, tokens):
 
     steps: Counter[tuple[str, str, int]] = Counter()
 
-    roster = api_schema.include(tag="experts")
+    operations = api_schema.include(tag=tag)
 
-    class Roster(roster.as_state_machine()):  # type: ignore[misc]
+    class Run(operations.as_state_machine()):  # type: ignore[misc]
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
             steps[(case.method, case.operation.path, response.status_code)] += 1
-            pass
             case.validate_response(response, excluded_checks=EXCLUDED)
 
     settings = hypothesis.settings(
@@ -114,17 +149,14 @@ def test_stateful_runs_follow_the_links(api_schema, tokens):
     # starts again. A failure of the API (a FailureGroup) fails at once.
     for attempt in range(5):
         try:
-            Roster.run(settings=settings)
+            Run.run(settings=settings)
             break
         except hypothesis.errors.FlakyStrategyDefinition:
             if attempt == 4:
                 raise
-    # Links were followed: experts registered, then read by the id their answer gave.
-    assert steps[("POST", "/api/v1/experts", 201)] + steps[("PUT", UPSERT, 201)]
-    assert steps[("GET", "/api/v1/experts/{expert_id}", 200)]
-
-
-UPSERT = "/api/v1/experts/by-external-id/{external_id}"
+    # Links were followed: records made, then read by the id their answer gave.
+    assert sum(steps[(method, path, 201)] for method, path in creations)
+    assert steps[("GET", read, 200)]
 
 
 def follow(link: dict[str, Any], response: Any) -> dict[str, Any]:

@@ -161,6 +161,8 @@ def test_an_update_without_a_version_is_refused(client, focal):
     assert missing.status_code == 428
     assert api.post(f"{location}/withdraw", {}).status_code == 428
     assert api.put(location, expert_body(), headers={"If-Match": "yesterday"}).status_code == 412
+    # "any version" is no version: a change names the one it was made on
+    assert api.put(location, expert_body(), headers={"If-Match": "*"}).status_code == 428
     assert api.get(location).get_json()["version"] == 1
 
 

@@ -215,8 +215,31 @@ def test_hr_lists_every_organisation_s_submitted_requests_never_a_draft(
     assert caller(client, hr).get("/api/v1/requests?status=draft").get_json()["items"] == []
 
 
-def test_a_focal_point_does_not_list_requests(client, focal, submitted):
-    assert caller(client, focal).get("/api/v1/requests").status_code == 403
+def test_a_focal_point_lists_the_requests_open_to_them_as_on_their_page(
+    client, focal, ghana, senegal, mission, submitted
+):
+    theirs, elsewhere, closed = (
+        make_request(mission, status, title=title)
+        for status, title in (
+            (RequestStatus.OPEN, "prison adviser"),
+            (RequestStatus.OPEN, "customs adviser"),
+            (RequestStatus.CANCELLED, "judicial adviser"),
+        )
+    )
+    db.session.add_all(
+        [
+            RequestPublication(request_id=theirs.id, organisation_id=ghana.id),
+            RequestPublication(request_id=closed.id, organisation_id=ghana.id),
+            RequestPublication(request_id=elsewhere.id, organisation_id=senegal.id),
+        ]
+    )
+    db.session.commit()
+    api = caller(client, focal)
+
+    listed = api.get("/api/v1/requests").get_json()["items"]
+    assert [r["title"] for r in listed] == ["prison adviser"]
+    assert listed[0]["progress"] is None  # the candidates are the requester's and HR's
+    assert api.get("/api/v1/requests?text=customs").get_json()["items"] == []
 
 
 # ---- read_request ----------------------------------------------------------------------------

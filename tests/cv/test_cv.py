@@ -31,24 +31,13 @@ from tests.documents import (
     multipart,
     zipped,
 )
-from tests.factories import make_expert, make_organisation, make_user
+from tests.factories import make_organisation, make_user
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEXTAREA = re.compile(r"<textarea[^>]*>(.*?)</textarea>", re.S)
 
 
 # Fixtures and helpers ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def uploads(app, tmp_path: Path) -> Path:
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
-def expert(ghana):
-    return make_expert(ghana, summary="The summary typed by hand.")
 
 
 @pytest.fixture

@@ -43,12 +43,6 @@ HELD = re.compile(r'<input[^>]*name="held_cv"[^>]*>')
 
 
 @pytest.fixture
-def uploads(app, tmp_path: Path) -> Path:
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
 def focal(client, ghana, uploads):
     return login(client, focal_point_of(ghana).email)
 
