@@ -101,17 +101,20 @@ def init_app(app: Flask, features: dict[str, Blueprint]) -> Api:
         for child, _options in feature._blueprints:
             if getattr(child, "_docs", None) is not None:  # a flask-smorest blueprint
                 csrf.exempt(child)  # a call carries a token, not a form's CSRF token
-                _name_operations(child)
+                _name_operations(app, f"{name}.{child.name}", child)
                 child.register_views_in_doc(
                     api, app, api.spec, name=f"{name}.{child.name}", parameters=None
                 )
     return api
 
 
-def _name_operations(blueprint: Any) -> None:
+def _name_operations(app: Flask, prefix: str, blueprint: Any) -> None:
     """Each operation's ``operationId`` is its view's name (``read_expert``), which the links
-    between operations name too."""
+    between operations name too; ``x-roles`` names the roles whose tokens may call it."""
     for endpoint, doc in blueprint._docs.items():
+        roles = getattr(app.view_functions[f"{prefix}.{endpoint}"], "roles", ())
         for method, info in doc.items():
             if method != "parameters":
-                info.setdefault("manual_doc", {}).setdefault("operationId", endpoint)
+                manual = info.setdefault("manual_doc", {})
+                manual.setdefault("operationId", endpoint)
+                manual.setdefault("x-roles", [role.value for role in roles])

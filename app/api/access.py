@@ -112,6 +112,7 @@ def allow(*roles: Role) -> Callable[[F], F]:
                 return problem(403, _("This token may only read: make a read and write token."))
             return view(*args, **kwargs)
 
+        wrapped.roles = roles  # type: ignore[attr-defined]  # documented as x-roles
         return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from werkzeug.wrappers import Response
 
 from app.api import PREFIX
+from app.models import Role
 
 bp = Blueprint("reference", __name__)
 
@@ -42,6 +43,7 @@ def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                         "summary": operation.get("summary", ""),
                         "description": operation.get("description", ""),
                         "tag": (operation.get("tags") or [""])[0],
+                        "roles": [Role(role).label for role in operation.get("x-roles", [])],
                         "parameters": shared + operation.get("parameters", []),
                         "body": _schema_name(spec, operation.get("requestBody")),
                         "responses": [
