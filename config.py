@@ -44,6 +44,13 @@ CIVCAP_API_RATE_LIMIT  how many API calls one token may make (Flask-Limiter's no
                 ``600 per minute;30 per second``).
 CIVCAP_RATELIMIT_STORAGE_URI  where those counts are kept (default ``memory://``, one count per
                 worker; e.g. ``redis://localhost:6379`` to share them between workers).
+CIVCAP_LOG_FORMAT  ``json`` (production default: one JSON object per line) or ``text``
+                (development and testing default).
+CIVCAP_LOG_LEVEL  ``DEBUG``, ``INFO`` (default), ``WARNING`` or ``ERROR``.
+CIVCAP_BIND, CIVCAP_WORKERS, CIVCAP_THREADS, CIVCAP_TIMEOUT  how ``civcap serve`` serves: the
+                address (default ``127.0.0.1:8000``), worker processes (default: one per CPU
+                core), threads per worker (default 4), seconds before a stuck worker is
+                restarted (default 60).
 """
 
 from __future__ import annotations
@@ -256,7 +263,24 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         **_roster_upkeep(env, instance_path),
         "API_RATE_LIMIT": env.get("CIVCAP_API_RATE_LIMIT", "600 per minute;30 per second"),
         "RATELIMIT_STORAGE_URI": env.get("CIVCAP_RATELIMIT_STORAGE_URI", "memory://"),
+        **_logs(env, production),
     }
+
+
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _logs(env: Mapping[str, str], production: bool) -> dict[str, str]:
+    kind = env.get("CIVCAP_LOG_FORMAT", "json" if production else "text").strip().lower()
+    if kind not in LOG_FORMATS:
+        raise ConfigurationError(f"CIVCAP_LOG_FORMAT={kind!r} is not one of json, text.")
+    level = env.get("CIVCAP_LOG_LEVEL", "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigurationError(
+            f"CIVCAP_LOG_LEVEL={level!r} is not one of {', '.join(LOG_LEVELS)}."
+        )
+    return {"LOG_FORMAT": kind, "LOG_LEVEL": level}
 
 
 def _roster_upkeep(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:

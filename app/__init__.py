@@ -29,6 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     trust_proxies(app)
+    from app.serving import logs
+
+    logs.init_app(app)  # first: its after-request hook then runs last, with the final status
     register_url_bounds(app)
     register_extensions(app)
     register_blueprints(app)
@@ -143,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     from app.roster import api as roster_api
     from app.roster import focal_point as roster_focal_point
     from app.roster import hr as roster_hr
+    from app.serving import health
     from app.skills import autocomplete
     from app.suggestions import api as suggestions_api
     from app.suggestions import hr as suggestions_hr
@@ -162,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
         "outreach": [outreach_focal_point, outreach_api],
         "requests": [requester, requests_hr, requests_api],
         "dashboards": [dashboards_hr, dashboards_focal_point, dashboards_requester],
+        "serving": [health],
     }
     registered = {}
     for name, pages in features.items():

@@ -33,6 +33,7 @@ FEATURES = [
     "requests",
     "imports",
     "dashboards",
+    "serving",
 ]
 BASE = {"app.common", "app.models", "app.extensions"}
 # The factory and the CLI group put the features together.

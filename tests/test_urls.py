@@ -14,6 +14,8 @@ URLS = [
     ("/", "GET"),
     ("/api/", "GET"),
     ("/api/v1/openapi.json", "GET"),
+    ("/healthz", "GET"),
+    ("/readyz", "GET"),
     ("/api/v1/experts", "GET"),
     ("/api/v1/experts", "POST"),
     ("/api/v1/experts/<int:expert_id>", "GET"),

@@ -209,6 +209,21 @@ class WorkerIndex:
         self.rebuilding = threading.Thread(target=work, name="civcap-reindex", daemon=True)
         self.rebuilding.start()
 
+    @property
+    def ready(self) -> bool:
+        """Built: the next ranking is served from it (brought up to date by ``current``)."""
+        return self.matcher is not None
+
+    def warm(self) -> bool:
+        """Start building the index if it is not built (in the background where rebuilds are);
+        whether it is ready now."""
+        if self.matcher is None:
+            if current_app.config.get("MATCHING_REBUILD_IN_BACKGROUND", True):
+                self._rebuild_in_background()
+            else:
+                self.rebuild()
+        return self.ready
+
     def current(self) -> Matcher:
         """The matcher, brought up to date with the database first."""
         mark = watermark()

@@ -68,6 +68,8 @@ CSV = "a CSV download, not a page"
 API = "JSON for programs calling the API with a token; its reference page is checked"
 SKIPPED = {
     "static": "stylesheets, scripts and icons, not pages",
+    "serving.health.healthz": "a health check for programs (JSON)",
+    "serving.health.readyz": "a readiness check for programs (JSON)",
     "api.reference.openapi": "the API's OpenAPI document (JSON); its reference page is checked",
     "roster.api.list_experts": API,
     "roster.api.read_expert": API,

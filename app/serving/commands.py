@@ -1,0 +1,104 @@
+"""``civcap serve``: civcap in production, on gunicorn.
+
+The app is made once, by the command, before the workers are forked (so a configuration problem
+is one clear line before anything listens), and each worker starts with its own database
+connections (the master's pool is dropped after the fork, never shared). Settings come from the
+environment (``CIVCAP_BIND``, ``CIVCAP_WORKERS``, ``CIVCAP_THREADS``, ``CIVCAP_TIMEOUT``) or the
+options; logs are gunicorn's and civcap's own in one format (``CIVCAP_LOG_FORMAT``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from gunicorn.app.base import BaseApplication
+
+from app.extensions import db
+from app.serving import logs
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    """gunicorn serving one already-made Flask app."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]):
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def _fresh_connections(app: Flask) -> Any:
+    def post_fork(server: Any, worker: Any) -> None:
+        # A forked worker must not use the master's pooled connections (SQLAlchemy's rule).
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+    return post_fork
+
+
+def options(app: Flask, bind: str, workers: int, threads: int, timeout: int) -> dict[str, Any]:
+    """gunicorn's settings for civcap."""
+    return {
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": timeout,
+        "graceful_timeout": timeout,
+        "preload_app": True,
+        "accesslog": None,  # civcap logs each request itself (app.serving.logs)
+        "errorlog": "-",
+        "logconfig_dict": logs.gunicorn_logging(app.config["LOG_FORMAT"]),
+        "post_fork": _fresh_connections(app),
+        "proc_name": "civcap",
+        "control_socket_disable": True,  # no second way in beside the signals
+    }
+
+
+@click.command("serve")
+@click.option(
+    "--bind",
+    envvar="CIVCAP_BIND",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="Address to listen on (host:port, or unix:PATH). [env CIVCAP_BIND]",
+)
+@click.option(
+    "--workers",
+    envvar="CIVCAP_WORKERS",
+    type=click.IntRange(1, 64),
+    default=lambda: os.cpu_count() or 1,
+    show_default="one per CPU core",
+    help="Worker processes. [env CIVCAP_WORKERS]",
+)
+@click.option(
+    "--threads",
+    envvar="CIVCAP_THREADS",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Threads per worker. [env CIVCAP_THREADS]",
+)
+@click.option(
+    "--timeout",
+    envvar="CIVCAP_TIMEOUT",
+    type=click.IntRange(5, 3600),
+    default=60,
+    show_default=True,
+    help="Seconds before a stuck worker is restarted. [env CIVCAP_TIMEOUT]",
+)
+@with_appcontext
+def serve(bind: str, workers: int, threads: int, timeout: int) -> None:
+    """Serve civcap in production with gunicorn (behind a reverse proxy that does HTTPS)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    Server(app, options(app, bind, workers, threads, timeout)).run()
