@@ -77,12 +77,12 @@ def refusal(allow_existing: bool) -> str | None:
     """Why the bench must not fill this database, or None."""
     if current_app.config["CIVCAP_ENV"] == "production":
         return (
-            "bench-dashboard fills the database with generated people; it runs only with "
+            "the bench fills the database with generated people; it runs only with "
             "CIVCAP_ENV=development or testing, never in production."
         )
     if not allow_existing and not is_empty():
         return (
-            "the database holds data already; bench-dashboard needs an empty database "
+            "the database holds data already; the bench needs an empty database "
             "(run `civcap db upgrade` on a new one), or --yes to add its rows to this one."
         )
     return None
