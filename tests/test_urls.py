@@ -99,6 +99,7 @@ URLS = [
     ("/review/requests/<int:request_id>/shortlist", "GET"),
     ("/review/requests/<int:request_id>/shortlist.csv", "GET"),
     ("/review/requests/<int:request_id>/suggestions", "GET"),
+    ("/review/requests/<int:request_id>/suggestions/<int:run_id>/<int:expert_id>", "GET"),
     ("/roster/", "GET"),
     ("/roster/<int:expert_id>", "GET"),
     ("/roster/<int:expert_id>/cv", "GET"),

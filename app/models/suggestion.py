@@ -41,6 +41,9 @@ class SuggestionRun(db.Model):
     # roster (None: filtered, or saved before bands); a request whose latest such run has none
     # is a gap on HR's dashboard.
     strong_deployable: Mapped[int | None]
+    # What the ranking was made from (``ranking.fingerprint``): a later view with the same one
+    # is the same ranking, and is shown this run instead of saving another. None before 0015.
+    fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
 
     request: Mapped[ExpertiseRequest] = relationship()
     created_by: Mapped[User | None] = relationship()
@@ -49,6 +52,10 @@ class SuggestionRun(db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by=lambda: [SuggestionEntry.near_miss, SuggestionEntry.rank],
+    )
+
+    __table_args__ = (
+        sa.Index("ix_suggestion_runs_request_fingerprint", "request_id", "fingerprint"),
     )
 
     def __repr__(self) -> str:

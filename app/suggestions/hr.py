@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, url_for
 from flask import request as http_request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,7 +20,8 @@ from wtforms import SelectField
 from app.common.forms import choices, filter_values
 from app.common.permissions import request_for, role_required
 from app.common.reference import CEFR_LEVELS, GENDERS, country_choices, language_choices
-from app.models import ExpertiseRequest, Role
+from app.extensions import db
+from app.models import ExpertiseRequest, Role, SuggestionRun
 from app.suggestions import explanations, ranking
 from matching import Filters
 
@@ -86,15 +87,44 @@ def can_be_matched(expertise_request: ExpertiseRequest) -> bool:
     return ranking.can_be_matched(expertise_request)
 
 
+# The first screen: the 20 best deployable suggestions and 10 near misses; "show all" gives the
+# run's 50 and 20, and each suggestion's reasons are a page of their own (details on demand).
+FIRST_SCREEN = (20, 10)
+
+
 @bp.route("/requests/<int:request_id>/suggestions")
 @role_required(Role.HR_REVIEWER)
 def suggestions(request_id: int) -> str:
     expertise_request = request_for(current_user, request_id)
     form = SuggestionFilterForm(formdata=http_request.args)
-    view = None
+    view = shown = None
     if ranking.can_be_matched(expertise_request):
         run = ranking.run_suggestions(expertise_request, current_user, _filters(form))
         view = ranking.run_view(run)
+        everything = http_request.args.get("show") == "all"
+        shown = view if everything else view.first(*FIRST_SCREEN)
     return render_template(
-        "suggestions/suggestions.html", expertise_request=expertise_request, filters=form, view=view
+        "suggestions/suggestions.html",
+        expertise_request=expertise_request,
+        filters=form,
+        view=shown,
+        more=view.size - shown.size if view is not None and shown is not None else 0,
+        all_url=url_for(
+            "suggestions.hr.suggestions",
+            **{**http_request.args.to_dict(), "show": "all", "request_id": request_id},
+        ),
+    )
+
+
+@bp.route("/requests/<int:request_id>/suggestions/<int:run_id>/<int:expert_id>")
+@role_required(Role.HR_REVIEWER)
+def reasons(request_id: int, run_id: int, expert_id: int) -> str:
+    """Everything a saved run said of one suggested expert (the details of a row)."""
+    expertise_request = request_for(current_user, request_id)
+    run = db.session.get(SuggestionRun, run_id)
+    candidate = ranking.candidate_in(run, expert_id) if run is not None else None
+    if run is None or run.request_id != expertise_request.id or candidate is None:
+        abort(404)
+    return render_template(
+        "suggestions/reasons.html", expertise_request=expertise_request, run=run, c=candidate
     )

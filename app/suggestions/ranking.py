@@ -2,12 +2,16 @@
 
 Every ranking HR sees is saved (request, time, who, matcher version and parameters, filters, and
 each candidate's score and reasons), so a shortlist can be explained later with what the matcher
-said at the time. Nothing here selects, dismisses or contacts anyone: civcap suggests; people
-decide.
+said at the time. A ranking is saved once: a later view of the same request at the same version,
+with the same filters, over the same roster (its watermark), is that ranking, and is shown the
+run saved for it (its ``fingerprint``) instead of ranking and saving again. Nothing here
+selects, dismisses or contacts anyone: civcap suggests; people decide.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,10 +51,20 @@ def run_suggestions(
             f"A {request_row.status.label} request is not matched: only submitted, open and "
             "selection requests are."
         )
+    made_from = fingerprint(request_row, filters, k, near_misses)
+    saved = db.session.scalar(
+        sa.select(SuggestionRun)
+        .where(SuggestionRun.request_id == request_row.id, SuggestionRun.fingerprint == made_from)
+        .order_by(SuggestionRun.id.desc())
+        .limit(1)
+    )
+    if saved is not None:  # the same ranking: its run is the record
+        return saved
     ranking = worker_index.rank(request_row, k=k, near_misses=near_misses, filters=filters)
     parameters = worker_index.parameters()
     filtered = filters_record(filters)
     run = SuggestionRun(
+        fingerprint=made_from,
         request_id=request_row.id,
         created_by_id=actor.id if actor is not None else None,
         matcher_version=worker_index.MATCHER_VERSION,
@@ -67,6 +81,23 @@ def run_suggestions(
     db.session.add(run)
     db.session.flush()  # the run and its entries have their ids, also inside a caller's operation
     return run
+
+
+def fingerprint(
+    request_row: ExpertiseRequest, filters: Filters | None, k: int, near_misses: int
+) -> str:
+    """What a ranking is made from: the matcher's version, the request at its version, the
+    filters and sizes asked, and the roster as the index knows it (its watermark: the latest
+    change to an expert, how many there are, the reindex generation)."""
+    mark = worker_index.watermark()
+    basis = {
+        "matcher": worker_index.MATCHER_VERSION,
+        "request": [request_row.id, request_row.version],
+        "filters": filters_record(filters),
+        "sizes": [k, near_misses],
+        "roster": [mark.latest.isoformat() if mark.latest else None, mark.count, mark.generation],
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
 
 
 def narrowed_by(
@@ -190,6 +221,24 @@ class RunView:
         rows = self.deployable + self.weak_deployable
         return any(c.band for c in rows) and not any(c.band == STRONG for c in rows)
 
+    @property
+    def size(self) -> int:
+        return sum(map(len, (self.deployable, self.weak_deployable, self.near_misses,
+                             self.weak_near_misses)))  # fmt: skip
+
+    def first(self, deployable: int, near_misses: int) -> RunView:
+        """The best ``deployable`` deployable suggestions and ``near_misses`` near misses
+        (the weak ones after the others, as the page folds them), for a page's first screen."""
+        kept_deployable = self.deployable[:deployable]
+        kept_near = self.near_misses[:near_misses]
+        return RunView(
+            run=self.run,
+            deployable=kept_deployable,
+            near_misses=kept_near,
+            weak_deployable=self.weak_deployable[: deployable - len(kept_deployable)],
+            weak_near_misses=self.weak_near_misses[: near_misses - len(kept_near)],
+        )
+
 
 def shares(components: dict[str, float]) -> list[SignalShare]:
     """Each signal's share of the score, in the matcher's signal order."""
@@ -201,9 +250,9 @@ def shares(components: dict[str, float]) -> list[SignalShare]:
     ]
 
 
-def run_view(run: SuggestionRun) -> RunView:
-    """The run's candidates with their experts, in one query (no query per candidate)."""
-    rows = db.session.execute(
+def _rows(run: SuggestionRun, expert_id: int | None = None) -> list[CandidateRow]:
+    """The run's candidates (or the one of ``expert_id``) with their experts, in one query."""
+    query = (
         sa.select(
             SuggestionEntry,
             Expert.full_name,
@@ -217,9 +266,11 @@ def run_view(run: SuggestionRun) -> RunView:
         .join(Organisation, Organisation.id == Expert.organisation_id)
         .where(SuggestionEntry.run_id == run.id)
         .order_by(SuggestionEntry.near_miss, SuggestionEntry.rank)
-    ).all()
+    )
+    if expert_id is not None:
+        query = query.where(SuggestionEntry.expert_id == expert_id)
     known = countries()
-    candidates = [
+    return [
         CandidateRow(
             expert_id=row.SuggestionEntry.expert_id,
             rank=row.SuggestionEntry.rank,
@@ -237,8 +288,19 @@ def run_view(run: SuggestionRun) -> RunView:
             stale=bool(row.stale),
             band=row.SuggestionEntry.band,
         )
-        for row in rows
+        for row in db.session.execute(query)
     ]
+
+
+def candidate_in(run: SuggestionRun, expert_id: int) -> CandidateRow | None:
+    """One candidate of a run, with everything the run said of them (None if not in it)."""
+    found = _rows(run, expert_id)
+    return found[0] if found else None
+
+
+def run_view(run: SuggestionRun) -> RunView:
+    """The run's candidates with their experts, in one query (no query per candidate)."""
+    candidates = _rows(run)
     return RunView(
         run=run,
         deployable=[c for c in candidates if not c.near_miss and not c.weak],

@@ -49,6 +49,7 @@ from app.models import (
 )
 from app.outreach import nominations, publication
 from app.requests import drafting, lifecycle
+from app.suggestions import ranking
 from tests.browser import live_app_for, new_page
 from tests.cast import focal_point_of, member_state
 from tests.conftest import PASSWORD, totp_code
@@ -202,6 +203,7 @@ def seed() -> None:
                     (S.INTERVIEW, hr1), (S.RECOMMENDED, hr1), (S.SELECTED, hr2)]:  # fmt: skip
         workflow.move(selected, to, who)
 
+    run = ranking.run_suggestions(court, hr1)  # a saved ranking, for a suggestion's reasons
     messages = db.session.scalars(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
     SEEDED.clear()
     SEEDED.update(
@@ -211,6 +213,7 @@ def seed() -> None:
             "expert_id": [ama.id, twice.id, aminata.id],
             "message_id": messages[:2],
             "user_id": [hr1.id],
+            "run_id": [run.id],
         },
         tokens={
             "availability.expert.answer": reconfirmation.token_for(ama),

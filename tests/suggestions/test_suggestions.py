@@ -64,14 +64,14 @@ def test_hr_sees_ranked_deployable_experts_and_near_misses_apart(
     assert "<li>French: needs B2, holds A2</li>" in near  # why not deployable
     assert re.search(r"French: needs B2, holds C1 <span[^>]*>✓", deployable)
     assert re.search(r"French: needs B2, holds A2 <span[^>]*>✗", near)
-    assert "Works in Security" in deployable
-    assert "Missing: supervise police officers" in deployable  # Jean Mugabo
-    assert "<meter" in deployable
     assert "<td>Ghana</td>" in deployable  # the nominating member state
     assert f'href="/review/experts/{roster["best"].id}"' in deployable
+    run = ranking.latest_run(police_request.id)
+    reasons = f"/review/requests/{police_request.id}/suggestions/{run.id}/{roster['second'].id}"
+    assert f'href="{reasons}"' in deployable  # the details, on a page of their own
 
     page = page_text(client.get(url(police_request)))
-    assert "Each view of this page is saved as a suggestion run" in page
+    assert "Each ranking shown here is saved as a suggestion run" in page
     run = ranking.latest_run(police_request.id)
     at = run.created_at  # an aware datetime in UTC on every database (UtcDateTime)
     assert at.utcoffset() == timedelta(0)
@@ -112,6 +112,93 @@ def test_each_view_is_saved_as_a_run_with_matcher_version_parameters_and_reasons
     client.get(url(police_request, nationality="SN"))
     assert count(SuggestionRun) == 2
     assert ranking.latest_run(police_request.id).filters == {"nationalities": ["SN"]}
+
+
+def reasons_url(request_row, run_id: int, expert_id: int) -> str:
+    return f"/review/requests/{request_row.id}/suggestions/{run_id}/{expert_id}"
+
+
+def test_a_suggestions_reasons_are_on_a_page_of_their_own(client, auth, hr, police_request, roster):
+    auth.login(hr.email)
+    client.get(url(police_request))
+    run = ranking.latest_run(police_request.id)
+
+    second = page_text(client.get(reasons_url(police_request, run.id, roster["second"].id)))
+    assert "Why Jean Mugabo is suggested" in second
+    assert "Works in Security" in second
+    assert "Missing: supervise police officers" in second
+    assert "<meter" in second and f"suggestion run #{run.id}" in second
+    near = page_text(client.get(reasons_url(police_request, run.id, roster["no_french"].id)))
+    assert "Why not deployable" in near and "French: needs B2, holds A2" in near
+
+
+def test_reasons_are_only_those_of_the_run_and_request_named(
+    client, auth, hr, police_request, roster, mission
+):
+    auth.login(hr.email)
+    client.get(url(police_request))
+    run = ranking.latest_run(police_request.id)
+    other = make_request(mission, RequestStatus.SUBMITTED, title="another request")
+    outsider = make_expert(roster["best"].organisation, full_name="Not Ranked", areas=[])
+    assert client.get(reasons_url(other, run.id, roster["best"].id)).status_code == 404
+    assert (
+        client.get(reasons_url(police_request, run.id + 99, roster["best"].id)).status_code == 404
+    )
+    assert client.get(reasons_url(police_request, run.id, outsider.id)).status_code == 404
+
+
+def test_the_first_screen_stays_light_with_a_full_page_of_suggestions(
+    client, auth, hr, police_request, ghana
+):
+    for i in range(70):  # 50 deployable shown and 20 near misses: the most the page shows
+        make_expert(ghana, full_name=f"Officer {i:02d}", skills=["handle case evidence"],
+                    areas=["security"], languages=[("fr", "C1" if i < 50 else "A1")])  # fmt: skip
+    auth.login(hr.email)
+    for language in ("en", "fr", "es", "ar"):  # Arabic takes two bytes a letter
+        hr.language = language
+        db.session.commit()
+        response = client.get(url(police_request))
+        assert response.status_code == 200
+        assert len(response.data) <= 80_000, (language, len(response.data))
+    hr.language = "en"
+    db.session.commit()
+    first = page_text(client.get(url(police_request)))
+    assert first.count("All reasons<span") == 30  # the 20 best deployable and 10 near misses
+    assert "Show the 40 more suggestions of this run" in first
+    everything = page_text(client.get(url(police_request, nationality="GH", show="all")))
+    assert everything.count("All reasons<span") == 70
+    assert count(SuggestionRun) == 2  # the whole roster, and Ghana's: shown, not ranked again
+
+
+def test_an_unchanged_ranking_is_saved_once_and_a_change_saves_a_new_one(
+    client, auth, hr, hr2, police_request, roster
+):
+    auth.login(hr.email)
+    client.get(url(police_request))
+    client.get(url(police_request))
+    first = ranking.latest_run(police_request.id)
+    auth.login(hr2.email)  # another reviewer sees the same ranking: the same run
+    client.get(url(police_request))
+    assert count(SuggestionRun) == 1 and first.fingerprint and first.created_by_id == hr.id
+
+    client.get(url(police_request, nationality="SN"))
+    client.get(url(police_request))  # back to the whole roster, unchanged: the first run
+    assert count(SuggestionRun) == 2
+
+    roster["second"].title = "Chief inspector of police"  # the roster changed
+    db.session.commit()
+    client.get(url(police_request))
+    assert count(SuggestionRun) == 3
+
+    worker_index.request_reindex("test")  # a new index generation
+    client.get(url(police_request))
+    assert count(SuggestionRun) == 4
+
+    police_request.duty_station = "Bamako"  # the request changed (its version)
+    db.session.commit()
+    client.get(url(police_request))
+    assert count(SuggestionRun) == 5
+    assert len({r.fingerprint for r in db.session.query(SuggestionRun)}) == 5
 
 
 @pytest.mark.parametrize(
@@ -327,7 +414,7 @@ def test_each_suggestion_has_its_band_and_weak_ones_are_folded_away(
 ):
     roster = diverse
     auth.login(hr.email)
-    deployable, _near = sections(client, url(police_request))
+    deployable, _near = sections(client, url(police_request, show="all"))  # the whole run
     shown, _, folded = deployable.partition('<details class="weak" id="weak-deployable">')
     assert band_of(shown, roster["best"]) == "strong"
     assert "Strong match (relevance" in shown
