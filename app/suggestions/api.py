@@ -1,9 +1,9 @@
 """Suggested candidates through the API: HR reviewers read the roster ranked for a request, each
 candidate with their score, relevance band and the explanation the suggestions page shows.
 
-The same service calls as the page (``suggestions.hr``): each reading ranks the roster with
-``ranking.run_suggestions`` and is saved as a suggestion run (the explainability trail), then
-read back with ``ranking.run_view``; the sentences are ``suggestions.explanations``'. Nothing
+The same service calls as the page (``suggestions.hr``): a reading ranks the roster with
+``ranking.run_suggestions`` and is saved as a suggestion run (the explainability trail), or is
+shown the run saved for the same ranking, then read back with ``ranking.run_view``; the sentences are ``suggestions.explanations``'. Nothing
 here selects, dismisses or contacts anyone. A request HR may not see (a draft, an unknown id)
 is 404, as on the page (``request_for``).
 """
@@ -234,8 +234,9 @@ def read_suggestions(query: dict[str, Any], request_id: int) -> Any:
     """The roster ranked for a request, each suggestion with its reasons
 
     Deployable experts ranked by fit (weak matches included, with their band), and near misses
-    apart with why they are not deployable. Each reading is saved as a suggestion run, as each
-    view of the suggestions page is, so that a shortlist can be explained later. Only
+    apart with why they are not deployable. Each ranking is saved as a suggestion run (`run`),
+    as on the suggestions page, so that a shortlist can be explained later; a reading of an
+    unchanged ranking (the same request version, filters and roster) gives that run again. Only
     submitted, open and in-selection requests are matched (409 otherwise).
     """
     expertise_request = request_for(current_user, request_id)
