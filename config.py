@@ -264,6 +264,11 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "API_RATE_LIMIT": env.get("CIVCAP_API_RATE_LIMIT", "600 per minute;30 per second"),
         "RATELIMIT_STORAGE_URI": env.get("CIVCAP_RATELIMIT_STORAGE_URI", "memory://"),
         **_logs(env, production),
+        # Figures kept while their data stands still (app.dashboards.figures.cached): in each
+        # worker's memory, at most 500 of them.
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
+        "CACHE_THRESHOLD": 500,
     }
 
 

@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from app.common.queries import MAX_ID, page_out_of_range
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import cache, csrf, db, login_manager, migrate
 from config import load_config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.session.login"
     login_manager.login_message = "Please log in to see this page."

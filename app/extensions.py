@@ -1,5 +1,6 @@
 """Flask extensions, created unbound; ``create_app`` binds them to an application."""
 
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,3 +25,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+cache = Cache()  # per worker (SimpleCache) unless configured otherwise

@@ -17,13 +17,9 @@ from app.common.permissions import request_for, role_required
 from app.dashboards import charts, exports
 from app.dashboards.figures import (
     DashboardFilters,
-    by_area,
-    by_area_month,
-    by_language,
-    gap_requests,
     outreach,
-    stages,
 )
+from app.dashboards.figures.cached import hr_figures
 from app.dashboards.figures.gaps import deployable_count
 from app.dashboards.forms import DashboardFilterForm
 from app.models import Role
@@ -32,11 +28,11 @@ bp = Blueprint("hr", __name__, url_prefix="/dashboard")
 
 
 HR_EXPORTS: dict[str, Callable[[DashboardFilters], exports.Table]] = {
-    "supply-areas": lambda f: exports.supply_areas(by_area(f)),
-    "supply-languages": lambda f: exports.supply_languages(by_language(f)),
-    "gaps": lambda f: exports.gaps(gap_requests(f)),
-    "funnel": lambda f: exports.funnel(stages(f)),
-    "timing": lambda f: exports.timing(by_area_month(f)),
+    "supply-areas": lambda f: exports.supply_areas(hr_figures(f).areas),
+    "supply-languages": lambda f: exports.supply_languages(hr_figures(f).languages),
+    "gaps": lambda f: exports.gaps(hr_figures(f).gaps),
+    "funnel": lambda f: exports.funnel(hr_figures(f).funnel),
+    "timing": lambda f: exports.timing(hr_figures(f).timing),
 }
 
 
@@ -55,8 +51,9 @@ def _query() -> dict[str, str]:
 @role_required(Role.HR_REVIEWER)
 def overview() -> str:
     form, f = _filters()
-    areas, languages, gaps = by_area(f), by_language(f), gap_requests(f)
-    funnel, timing = stages(f), by_area_month(f)
+    figures = hr_figures(f)
+    areas, languages, gaps = figures.areas, figures.languages, figures.gaps
+    funnel, timing = figures.funnel, figures.timing
     return render_template(
         "dashboards/hr.html",
         form=form,

@@ -3,9 +3,10 @@ candidate with their score, relevance band and the explanation the suggestions p
 
 The same service calls as the page (``suggestions.hr``): a reading ranks the roster with
 ``ranking.run_suggestions`` and is saved as a suggestion run (the explainability trail), or is
-shown the run saved for the same ranking, then read back with ``ranking.run_view``; the sentences are ``suggestions.explanations``'. Nothing
-here selects, dismisses or contacts anyone. A request HR may not see (a draft, an unknown id)
-is 404, as on the page (``request_for``).
+shown the run saved for the same ranking, then read back with ``ranking.run_view``; the
+sentences are ``suggestions.explanations``'. Nothing here selects, dismisses or contacts
+anyone. A request HR may not see (a draft, an unknown id) is 404, as on the page
+(``request_for``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,76 @@
+"""HR's dashboard figures, computed once for what they count.
+
+Computing them takes seconds on a large roster (every request in demand against the pool, the
+funnel, the timing). They change only when what they count changes, so they are kept (Flask-
+Caching) under a key made of the filters (the day included) and a watermark: the latest change
+to and the number of experts, requests and candidates, the latest suggestion run, audit event and
+publication, the number of organisations. Any change moves the watermark, and the next view
+computes afresh: a figure shown is never older than the data it counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.dashboards.figures.filters import DashboardFilters
+from app.dashboards.figures.funnel import Stage, stages
+from app.dashboards.figures.gaps import Gap, gap_requests
+from app.dashboards.figures.supply import AreaSupply, LanguageSupply, by_area, by_language
+from app.dashboards.figures.timing import TimingRow, by_area_month
+from app.extensions import cache, db
+from app.models import (
+    AuditEvent,
+    Candidate,
+    Expert,
+    ExpertiseRequest,
+    Organisation,
+    RequestPublication,
+)
+from app.models.suggestion import SuggestionRun
+
+
+@dataclass(frozen=True)
+class HrFigures:
+    areas: list[AreaSupply]
+    languages: list[LanguageSupply]
+    gaps: list[Gap]
+    funnel: list[Stage]
+    timing: list[TimingRow]
+
+
+def watermark() -> tuple[Any, ...]:
+    """Where the data the figures count stands, read in one statement."""
+
+    def latest(column: Any) -> Any:
+        return sa.select(sa.func.max(column)).scalar_subquery()
+
+    def number(model: Any) -> Any:
+        return sa.select(sa.func.count()).select_from(model).scalar_subquery()
+
+    return tuple(
+        db.session.execute(
+            sa.select(
+                latest(Expert.updated_at), number(Expert),
+                latest(ExpertiseRequest.updated_at), number(ExpertiseRequest),
+                latest(Candidate.updated_at), number(Candidate),
+                latest(SuggestionRun.id), latest(AuditEvent.id),
+                number(RequestPublication), number(Organisation),
+            )
+        ).one()
+    )  # fmt: skip
+
+
+def hr_figures(f: DashboardFilters) -> HrFigures:
+    """The figures of HR's dashboard under ``f``: kept ones while the data stands still."""
+    key = "dashboards.hr." + hashlib.sha256(repr((f, watermark())).encode()).hexdigest()
+    figures: HrFigures | None = cache.get(key)
+    if figures is None:
+        figures = HrFigures(
+            by_area(f), by_language(f), gap_requests(f), stages(f), by_area_month(f)
+        )
+        cache.set(key, figures)
+    return figures

@@ -1,0 +1,77 @@
+"""HR's dashboard figures are kept while what they count stands still: a second view reads the
+watermark only; any change to what they count (an expert, a request, a candidate, a ranking)
+makes the next view compute afresh, so a figure is never older than its data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from app.candidates import workflow
+from app.dashboards.figures import DashboardFilters, by_area
+from app.dashboards.figures.cached import hr_figures
+from app.extensions import db
+from app.models import RequestStatus
+from tests.factories import make_expert, make_request
+
+TODAY = date(2027, 1, 10)
+
+
+class Statements:
+    """Counts the SQL statements sent while it is open."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __enter__(self) -> Statements:
+        event.listen(db.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(db.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args: object) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def world(ghana, mission, requester):
+    make_expert(ghana, full_name="Ama Owusu", areas=["justice"], available_from=date(2027, 1, 1))
+    return make_request(mission, RequestStatus.OPEN, created_by=requester, area="justice")
+
+
+def justice(figures) -> int:
+    return next(a.experts for a in figures.areas if a.area_code == "justice")
+
+
+def test_a_second_view_reads_only_the_watermark(app, world):
+    f = DashboardFilters(today=TODAY)
+    first = hr_figures(f)
+    with Statements() as sent:
+        again = hr_figures(f)
+    assert sent.count == 1
+    assert again == first and again.areas == by_area(f)
+
+
+def test_each_change_to_what_they_count_computes_them_afresh(app, world, ghana, hr):
+    f = DashboardFilters(today=TODAY)
+    assert justice(hr_figures(f)) == 1
+
+    kofi = make_expert(ghana, full_name="Kofi Mensah", areas=["justice"],
+                       available_from=date(2027, 1, 1))  # fmt: skip
+    assert justice(hr_figures(f)) == 2
+
+    kofi.areas = [a for a in kofi.areas if a.code != "justice"]
+    kofi.title = "court clerk"  # an edit through the service changes the record too
+    db.session.commit()
+    assert justice(hr_figures(f)) == 1
+
+    before = hr_figures(f).funnel
+    workflow.add(world, kofi, hr)
+    assert hr_figures(f).funnel != before  # a new candidate is in the funnel at once
+
+    with Statements() as sent:
+        hr_figures(DashboardFilters(today=date(2027, 1, 11)))  # another day: computed
+    assert sent.count > 1
