@@ -14,6 +14,8 @@ snapshots with their name and email. Erasure rewrites those values in place with
 (the ORM refuses to change an event): each erased value becomes a placeholder ("[erased 1]",
 "[erased 2]", …; equal values share one), so every event keeps its action, time, actor and
 which fields it changed. Then one "expert.erased" event says who erased the record and when.
+Mail about them and the API's answers kept for a replay (Idempotency-Key) lose their values too
+(``scrub``).
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def _erase_record(
     scrubber = scrub.Scrubber(identifiers)
     scrub.audit_trail(expert.id, scrubber)
     scrub.outbox(scrubber)
+    scrub.stored_answers(expert.id, scrubber)
     audit.record(
         "expert.erased",
         "expert",

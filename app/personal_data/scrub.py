@@ -1,7 +1,9 @@
 """Finding an erased expert's personal values where they were copied, and replacing them.
 
 The audit trail keeps snapshots of the expert (with name and email), and notes; the outbox keeps
-mail to and about them. ``personal_data.erasure.erase`` runs these inside its transaction.
+mail to and about them; the API keeps, for a day, the answers it may give again to a call sent
+with the same Idempotency-Key (the expert registered, a nomination naming them).
+``personal_data.erasure.erase`` runs these inside its transaction.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.common.api_calls import PREFIX
 from app.common.queries import like_pattern
 from app.extensions import db
-from app.models import AuditEvent, Candidate, OutboxMessage
+from app.models import AuditEvent, Candidate, IdempotentRequest, OutboxMessage
 
 # Snapshot keys holding what erasure removes (roster.experts.snapshot, cv.files._facts).
 PERSONAL_KEYS = frozenset(
@@ -111,3 +114,18 @@ def outbox(scrub: Scrubber) -> None:
         message.recipient = scrub.text(message.recipient)
         message.subject = scrub.text(message.subject)
         message.body = scrub.text(message.body)
+
+
+def stored_answers(expert_id: int, scrub: Scrubber) -> None:
+    """The API's kept answers about the expert lose their personal values (a replay then
+    answers the erased record as it is); those naming them elsewhere lose the name."""
+    for answer in db.session.scalars(sa.select(IdempotentRequest)):
+        body = answer.body
+        about = (
+            answer.path.startswith(f"{PREFIX}/experts")
+            and isinstance(body, dict)
+            and body.get("id") == expert_id
+        )
+        scrubbed = scrub.snapshot(body) if about else scrub.value(body)
+        if scrubbed != body:
+            answer.body = scrubbed
