@@ -177,16 +177,18 @@ def _wait(url: str, seconds: float, ready_in_a_row: int = 1) -> None:
             time.sleep(0.2)
 
 
-def _peak_rss_mb(master: int) -> list[float]:
-    """Each worker's peak resident memory (VmHWM), in MB."""
+def _memory_mb(master: int) -> tuple[list[float], list[float]]:
+    """Each worker's peak resident memory (VmHWM, shared pages included) and its own memory
+    now (USS: the pages only it holds), in MB, in the workers' order."""
     import psutil  # Locust's own dependency (the dev extra)
 
-    peaks = []
-    for worker in psutil.Process(master).children():
+    peaks, own = [], []
+    for worker in sorted(psutil.Process(master).children(), key=lambda p: p.pid):
         status = Path(f"/proc/{worker.pid}/status").read_text()
         kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
         peaks.append(round(kb / 1024, 1))
-    return sorted(peaks)
+        own.append(round(worker.memory_full_info().uss / 2**20, 1))
+    return peaks, own
 
 
 def _load(base: str, path: str, cookie: str, connections: int, seconds: int) -> dict[str, Any]:
@@ -235,7 +237,7 @@ def run(
                 name: {f"c{c}": _load(base, path, cookie, c, seconds) for c in connections}
                 for name, path in urls.items()
             }
-            rss = _peak_rss_mb(server.pid)
+            rss, uss = _memory_mb(server.pid)
         except BaseException:
             log.seek(0)
             click.echo(log.read()[-3000:], err=True)
@@ -247,6 +249,7 @@ def run(
         "experts": target.experts,
         "workers": workers,
         "worker_rss_mb": rss,
+        "worker_uss_mb": uss,
         "first_suggestions_ms": round(first_ms, 1),
         "pages": figures,
     }
@@ -258,7 +261,8 @@ def report(result: dict[str, Any], seconds: int) -> str:
         f"civcap serve, {result['workers']} workers, {result['experts']:,} experts; "
         f"{seconds} s per page and load (Locust, loopback)",
         f"first suggestions page of a new worker: {result['first_suggestions_ms']:,.0f} ms",
-        f"workers' peak memory: {', '.join(f'{mb:,.0f} MB' for mb in result['worker_rss_mb'])}",
+        f"workers' peak memory: {', '.join(f'{mb:,.0f} MB' for mb in result['worker_rss_mb'])}"
+        f" (their own, not shared: {', '.join(f'{mb:,.0f} MB' for mb in result['worker_uss_mb'])})",
         "",
         f"{'page':<16}"
         + "".join(

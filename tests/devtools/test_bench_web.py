@@ -22,6 +22,7 @@ def test_bench_web_serves_and_loads_every_page(runner):
     assert figures["experts"] == db.session.query(Expert).count() == 300
     assert figures["workers"] == 1 and len(figures["worker_rss_mb"]) == 1
     assert figures["worker_rss_mb"][0] > 20 and figures["first_suggestions_ms"] > 0
+    assert 0 < figures["worker_uss_mb"][0] <= figures["worker_rss_mb"][0]  # own, of the peak
     assert set(figures["pages"]) == {
         "suggestions", "request", "experts_search", "requests_list", "hr_dashboard",
     }  # fmt: skip
