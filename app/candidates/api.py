@@ -164,11 +164,6 @@ class MoveSchema(VersionSchema):
     note = said("note", "Required with reason `other`, and to complete a deployment")
 
 
-def text_or_none(value: str | None) -> str | None:
-    """A reason or note as the pages take it: blank is none."""
-    return (value or "").strip() or None
-
-
 @bp.route("/requests/<int:request_id>/candidates", methods=["GET"], tags=TAGS)
 @allow(Role.HR_REVIEWER, Role.FOCAL_POINT)
 @bp.arguments(PageArgs, location="query", unknown=RAISE)
@@ -204,10 +199,8 @@ def add_candidate(body: dict[str, Any], request_id: int) -> Any:
     expertise_request = request_for(current_user, request_id)
     expert = expert_for(current_user, body["expert_id"])
     entry = candidate_queries.suggestion_for(expertise_request.id, expert.id)
-    explanation = (
-        {**entry.explanation, "run_id": entry.run_id, "rank": entry.rank} if entry else None
-    )
     score = entry.score if entry is not None else None
+    explanation = candidate_queries.explanation_kept(entry)
     added = workflow.add(expertise_request, expert, current_user, score, explanation)
     return answer_candidate(added, 201)
 
@@ -246,7 +239,7 @@ def move_candidate(body: dict[str, Any], candidate_id: int) -> Any:
         CandidateState(body["to"]),
         current_user,
         expected_version=version,
-        reason=text_or_none(body["reason"]),
-        note=text_or_none(body["note"]),
+        reason=body["reason"],
+        note=body["note"],
     )
     return answer_candidate(moved)

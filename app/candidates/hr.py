@@ -76,9 +76,7 @@ def add_candidate(request_id: int) -> Response:
     expert = expert_for(current_user, expert_id)
     entry = candidate_queries.suggestion_for(request_id, expert.id)
     score = entry.score if entry is not None else _number(form.score.data, float)
-    explanation = (
-        {**entry.explanation, "run_id": entry.run_id, "rank": entry.rank} if entry else None
-    )
+    explanation = candidate_queries.explanation_kept(entry)
     try:
         candidate_service.add(expertise_request, expert, current_user, score, explanation)
     except NotAllowed as exc:
@@ -129,7 +127,7 @@ def move_candidate(candidate_id: int) -> Response:
     try:
         candidate_service.move(
             candidate, to, current_user, expected_version=version,
-            reason=form.reason.data or None, note=(form.note.data or "").strip() or None,
+            reason=form.reason.data, note=form.note.data,
         )  # fmt: skip
     except ValidationFailed as exc:
         for error in exc.errors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -40,6 +42,14 @@ def for_request(request: ExpertiseRequest) -> list[Candidate]:
     """The request's candidates, best score first, with their experts loaded."""
     query = of_request(request).order_by(Candidate.score.desc().nulls_last(), Candidate.id)
     return list(db.session.scalars(query))
+
+
+def explanation_kept(entry: SuggestionEntry | None) -> dict[str, Any] | None:
+    """What a candidate keeps of the suggestion that put them forward: its reasons, with the
+    run and the rank they came from (None when no ranking said anything of them)."""
+    if entry is None:
+        return None
+    return {**entry.explanation, "run_id": entry.run_id, "rank": entry.rank}
 
 
 def suggestion_for(request_id: int, expert_id: int) -> SuggestionEntry | None:

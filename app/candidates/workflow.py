@@ -201,7 +201,10 @@ def move(
     reason: str | None = None,
     note: str | None = None,
 ) -> Candidate:
-    """Move a candidate to ``to``; refused with NotAllowed, ValidationFailed or Conflict."""
+    """Move a candidate to ``to``; refused with NotAllowed, ValidationFailed or Conflict.
+
+    A blank reason or note is none (the pages and the API send what was typed)."""
+    reason, note = (reason or "").strip() or None, (note or "").strip() or None
     if expected_version is not None and expected_version != candidate.version:
         raise Conflict(
             _(

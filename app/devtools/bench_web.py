@@ -39,6 +39,7 @@ from flask.cli import with_appcontext
 from app.accounts import users
 from app.common.transaction import transaction
 from app.devtools.bench_data import generate as bench
+from app.devtools.bench_login import CSRF
 from app.extensions import db
 from app.models import Expert, ExpertiseRequest, Organisation, OrganisationKind, Role, User
 from app.models._types import utcnow
@@ -51,7 +52,6 @@ AGENT = "civcap-bench-web"  # every request of the bench, its login included, is
 SEARCH = "police"  # an expert search people make
 # The Locust file, run by Locust in its own process (importing it would patch this one for gevent).
 LOAD = Path(__file__).with_name("bench_web_load.py")
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def pages(request_id: int) -> dict[str, str]:
@@ -93,11 +93,9 @@ def _reviewer() -> str:
 
 
 def _prepare(n_experts: int, n_requests: int, seed: int, generate: bool, add: bool) -> Target:
-    if current_app.config["CIVCAP_ENV"] == "production":
-        raise click.ClickException(
-            "bench-web fills the database with generated people and a login; it runs only "
-            "with CIVCAP_ENV=development or testing, never in production."
-        )
+    refused = bench.refusal(allow_existing=True)  # production, whatever is there already
+    if refused:
+        raise click.ClickException(refused)
     if generate:
         try:
             bench.generate(n_experts, n_requests, 3 * n_requests, seed, allow_existing=add)
@@ -120,7 +118,7 @@ def _prepare(n_experts: int, n_requests: int, seed: int, generate: bool, add: bo
 def _form_post(opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str]) -> str:
     """GET the page with the form, POST it with its CSRF token; where it led."""
     with opener.open(url, timeout=60) as page:
-        token = _CSRF.search(page.read().decode())
+        token = CSRF.search(page.read().decode())
     if token is None:
         raise click.ClickException(f"no form at {url}")
     data = urllib.parse.urlencode({"csrf_token": token.group(1), **fields}).encode()

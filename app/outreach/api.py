@@ -29,7 +29,6 @@ from app.candidates.api import (
     answer_candidate,
     representation,
     said,
-    text_or_none,
     wanted,
 )
 from app.common.permissions import candidate_for, expert_for, request_for
@@ -133,8 +132,8 @@ def answer_consultation(body: dict[str, Any], candidate_id: int) -> Any:
         candidate,
         body["answer"] == "released",
         current_user,
-        reason=text_or_none(body["reason"]),
-        note=text_or_none(body["note"]),
+        reason=body["reason"],
+        note=body["note"],
         expected_version=version,
     )
     return answer_candidate(answered)

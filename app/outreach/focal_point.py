@@ -148,8 +148,8 @@ def answer(candidate_id: int) -> Response:
     try:
         release_consultations.answer(
             candidate, form.answer.data == "released", current_user,
-            reason=(form.reason.data or "").strip() or None,
-            note=(form.note.data or "").strip() or None,
+            reason=form.reason.data,
+            note=form.note.data,
             expected_version=version,
         )  # fmt: skip
     except ValidationFailed as exc:

@@ -74,9 +74,7 @@ def nominate(request: ExpertiseRequest, experts: Sequence[Expert], actor: User) 
             added = []
             for expert in experts:
                 entry = entries.get(expert.id)
-                explanation = (
-                    {**entry.explanation, "run_id": run.id, "rank": entry.rank} if entry else None
-                )
+                explanation = candidate_queries.explanation_kept(entry)
                 added.append(
                     candidates.put_forward(
                         request, expert, actor, entry.score if entry else None, explanation,

@@ -4,6 +4,7 @@ named states); a focal point sees a request once it is published to their member
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -120,18 +121,24 @@ def is_published_to(request: ExpertiseRequest, organisation_id: int | None) -> b
     return db.session.get(RequestPublication, (request.id, organisation_id)) is not None
 
 
+def _published_to(
+    query: sa.Select[Any], organisation_id: int, statuses: frozenset[RequestStatus]
+) -> sa.Select[Any]:
+    """``query`` of requests joined to their publications, kept to those published to the
+    member state and in ``statuses``."""
+    return query.join(
+        RequestPublication, RequestPublication.request_id == ExpertiseRequest.id
+    ).where(
+        RequestPublication.organisation_id == organisation_id,
+        ExpertiseRequest.status.in_(sorted(statuses)),
+    )
+
+
 def published_ids(
     organisation_id: int, statuses: frozenset[RequestStatus] = PUBLISHABLE
 ) -> sa.Select[tuple[int]]:
     """The ids of the requests published to a member state (for a filtered list)."""
-    return (
-        sa.select(RequestPublication.request_id)
-        .join(ExpertiseRequest, ExpertiseRequest.id == RequestPublication.request_id)
-        .where(
-            RequestPublication.organisation_id == organisation_id,
-            ExpertiseRequest.status.in_(sorted(statuses)),
-        )
-    )
+    return _published_to(sa.select(ExpertiseRequest.id), organisation_id, statuses)
 
 
 def requests_published_to(
@@ -139,12 +146,7 @@ def requests_published_to(
 ) -> sa.Select[tuple[ExpertiseRequest]]:
     """The requests published to a member state, newest publication first (for a pager)."""
     return (
-        sa.select(ExpertiseRequest)
-        .join(RequestPublication, RequestPublication.request_id == ExpertiseRequest.id)
-        .where(
-            RequestPublication.organisation_id == organisation_id,
-            ExpertiseRequest.status.in_(sorted(statuses)),
-        )
+        _published_to(sa.select(ExpertiseRequest), organisation_id, statuses)
         .options(selectinload(ExpertiseRequest.organisation))
         .order_by(RequestPublication.published_at.desc(), ExpertiseRequest.id.desc())
     )

@@ -97,18 +97,18 @@ FIRST_SCREEN = (20, 10)
 def suggestions(request_id: int) -> str:
     expertise_request = request_for(current_user, request_id)
     form = SuggestionFilterForm(formdata=http_request.args)
-    view = shown = None
+    view, more = None, 0
     if ranking.can_be_matched(expertise_request):
         run = ranking.run_suggestions(expertise_request, current_user, _filters(form))
-        view = ranking.run_view(run)
-        everything = http_request.args.get("show") == "all"
-        shown = view if everything else view.first(*FIRST_SCREEN)
+        whole = ranking.run_view(run)
+        view = whole if http_request.args.get("show") == "all" else whole.first(*FIRST_SCREEN)
+        more = whole.size - view.size
     return render_template(
         "suggestions/suggestions.html",
         expertise_request=expertise_request,
         filters=form,
-        view=shown,
-        more=view.size - shown.size if view is not None and shown is not None else 0,
+        view=view,
+        more=more,
         all_url=url_for(
             "suggestions.hr.suggestions",
             **{**http_request.args.to_dict(), "show": "all", "request_id": request_id},

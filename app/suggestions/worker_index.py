@@ -214,14 +214,19 @@ class WorkerIndex:
         """Built: the next ranking is served from it (brought up to date by ``current``)."""
         return self.matcher is not None
 
+    def _rebuild_as_configured(self) -> bool:
+        """Rebuild in a background thread where rebuilds are (the old index serves meanwhile),
+        else now; whether it was rebuilt now."""
+        if current_app.config.get("MATCHING_REBUILD_IN_BACKGROUND", True):
+            self._rebuild_in_background()
+            return False
+        self.rebuild()
+        return True
+
     def warm(self) -> bool:
-        """Start building the index if it is not built (in the background where rebuilds are);
-        whether it is ready now."""
+        """Start building the index if it is not built; whether it is ready now."""
         if self.matcher is None:
-            if current_app.config.get("MATCHING_REBUILD_IN_BACKGROUND", True):
-                self._rebuild_in_background()
-            else:
-                self.rebuild()
+            self._rebuild_as_configured()
         return self.ready
 
     def current(self) -> Matcher:
@@ -229,10 +234,9 @@ class WorkerIndex:
         mark = watermark()
         if self.matcher is None:
             return self.rebuild()
-        if self._needs_rebuild(mark):
-            if not current_app.config.get("MATCHING_REBUILD_IN_BACKGROUND", True):
-                return self.rebuild()
-            self._rebuild_in_background()
+        if self._needs_rebuild(mark) and self._rebuild_as_configured():
+            assert self.matcher is not None
+            return self.matcher
         with self.lock:
             if (mark.latest, mark.count) != (self.seen.latest, self.seen.count) and mark.latest:
                 since = self.seen.latest or mark.latest
