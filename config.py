@@ -25,6 +25,8 @@ CIVCAP_RETENTION_DAYS  ``civcap purge`` erases experts withdrawn longer ago than
                 (default 365).
 CIVCAP_UPLOAD_DIR  where CV files and uploads awaiting confirmation are kept, outside the web
                 root (default ``instance/uploads``).
+CIVCAP_INDEX_DIR  where the matching index is saved for every worker of the machine to share
+                (default ``instance/index``; ``none`` to have each process build its own).
 CIVCAP_MAX_UPLOAD_MB  the largest file accepted (CV or bulk import; default 10).
 CIVCAP_PAGE_SIZE  rows per page of every list (default 50, at most 500).
 CIVCAP_PROXY_HOPS  how many reverse proxies stand in front of civcap (default 0): the client's
@@ -259,6 +261,9 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # A worker rebuilds its matching index in a background thread while the old one serves;
         # tests rebuild in place, so that what they assert is what the next request sees.
         "MATCHING_REBUILD_IN_BACKGROUND": name != "testing",
+        # Where the built matching index is saved for every worker of this machine to share
+        # (app.suggestions.shared_index); none in tests, where each process builds its own.
+        "MATCHING_INDEX_DIR": _index_dir(env, name, instance_path),
         **_mail(env, name),
         **_roster_upkeep(env, instance_path),
         "API_RATE_LIMIT": env.get("CIVCAP_API_RATE_LIMIT", "600 per minute;30 per second"),
@@ -274,6 +279,15 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
 
 LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _index_dir(env: Mapping[str, str], name: str, instance_path: str) -> str | None:
+    value = env.get("CIVCAP_INDEX_DIR", "").strip()
+    if value.lower() == "none":
+        return None
+    if value:
+        return value
+    return None if name == "testing" else str(Path(instance_path) / "index")
 
 
 def _logs(env: Mapping[str, str], production: bool) -> dict[str, str]:

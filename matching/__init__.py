@@ -4,6 +4,7 @@ The app adapts its rows to ``ExpertProfile`` and ``RequestProfile``; ``Matcher``
 roster for a request and explains every place. ``deployability`` is the one definition of the
 deployability rule, used by ranking, pages and evaluation. ``RelevanceBands`` holds the rule
 that marks each suggestion strong, possible or weak (``BANDS``) on the relevance signals alone.
+``save_matcher`` and ``load_matcher`` keep a fitted matcher in a file that processes share.
 """
 
 from matching._bands import RELEVANCE_SIGNALS, RelevanceBands
@@ -31,6 +32,8 @@ from matching._records import (
     Shortfall,
     Suggestion,
 )
+from matching._saved import load as load_matcher
+from matching._saved import save as save_matcher
 from matching._semantic import SemanticSimilarity, UniversalSentenceEncoder
 from matching._text import TextSimilarity
 
@@ -64,5 +67,7 @@ __all__ = [
     "add_months",
     "deployability",
     "latest_start",
+    "load_matcher",
     "required_until",
+    "save_matcher",
 ]

@@ -8,12 +8,15 @@ many rows have been retired (app/services/matching.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import pickle
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from matching._records import ExpertProfile, RequestProfile, cefr_rank
+from matching._rows import Rows
 from matching._semantic import SemanticSimilarity
 from matching._text import TextSimilarity, expert_text, request_text
 
@@ -35,43 +38,65 @@ class Codes:
         return self.index.get(name)
 
 
-class GrowingRows:
-    """A float32 matrix that grows by whole rows in amortised constant time (doubling)."""
+class Profiles:
+    """The index's profiles, by row.
 
-    def __init__(self, columns: int) -> None:
-        self._data = np.zeros((0, columns), dtype=np.float32)
-        self.rows = 0
+    Built, they are a list. Saved, they are packed: one byte string of each profile's pickle and
+    the offsets where each starts. A process that loads a saved index maps that string from the
+    file and unpickles a profile only when asked for its row (a ranking asks for the seventy it
+    explains), instead of holding 100,000 objects in every worker. Profiles added after loading
+    are a list again.
+    """
 
-    def append(self, block: np.ndarray) -> None:
-        if self.rows == 0 and block.dtype == np.float32 and block.flags.c_contiguous:
-            self._data, self.rows = block, block.shape[0]  # adopt, do not copy
-            return
-        needed = self.rows + block.shape[0]
-        if needed > self._data.shape[0]:
-            # Grow by an eighth: doubling a 100,000-row matrix would double its memory.
-            capacity = max(needed, self._data.shape[0] + self._data.shape[0] // 8, 64)
-            grown = np.zeros((capacity, self._data.shape[1]), dtype=np.float32)
-            grown[: self.rows] = self._data[: self.rows]
-            self._data = grown
-        self._data[self.rows : needed] = block
-        self.rows = needed
+    def __init__(self) -> None:
+        self._packed = np.zeros(0, dtype=np.uint8)
+        self._offsets = np.zeros(1, dtype=np.int64)
+        self._added: list[ExpertProfile] = []
 
-    def view(self) -> np.ndarray:
-        return self._data[: self.rows]
+    @property
+    def _packed_rows(self) -> int:
+        return int(self._offsets.shape[0]) - 1
+
+    def __len__(self) -> int:
+        return self._packed_rows + len(self._added)
+
+    def __getitem__(self, row: int) -> ExpertProfile:
+        if 0 <= row < self._packed_rows:
+            start, end = int(self._offsets[row]), int(self._offsets[row + 1])
+            profile: ExpertProfile = pickle.loads(self._packed[start:end])  # noqa: S301 - civcap's own index file
+            return profile
+        return self._added[row - self._packed_rows]
+
+    def __iter__(self) -> Iterator[ExpertProfile]:
+        for row in range(len(self)):
+            yield self[row]
+
+    def extend(self, profiles: Iterable[ExpertProfile]) -> None:
+        self._added.extend(profiles)
+
+    def __getstate__(self) -> dict[str, Any]:
+        pickles = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in self]
+        offsets = np.zeros(len(pickles) + 1, dtype=np.int64)
+        np.cumsum([len(p) for p in pickles], out=offsets[1:])
+        packed = np.frombuffer(b"".join(pickles), dtype=np.uint8)
+        return {"_packed": packed, "_offsets": offsets, "_added": []}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
 
 class RosterIndex:
     def __init__(self, text: TextSimilarity, semantic: SemanticSimilarity | None = None) -> None:
         self.text = text
         self.semantic = semantic
-        self.meaning = GrowingRows(semantic.output_dimensions if semantic is not None else 0)
+        self.meaning = Rows(semantic.output_dimensions if semantic is not None else 0)
         self.areas = Codes()
         self.modalities = Codes()
         self.languages = Codes()
         self.nationalities = Codes()
         self.genders = Codes()
         self.skills = Codes()
-        self.profiles: list[ExpertProfile] = []
+        self.profiles = Profiles()
         self.row_of: dict[int, int] = {}
         self.alive = np.zeros(0, dtype=bool)
         self.years = np.zeros(0, dtype=np.int16)
@@ -98,6 +123,13 @@ class RosterIndex:
     @property
     def rows(self) -> int:
         return len(self.profiles)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Loaded from a saved index, the arrays may be read-only maps of its file: ``alive`` is
+        # the one written in place (retiring a row), so this process keeps its own copy. The
+        # others are only ever replaced by new arrays.
+        self.__dict__.update(state)
+        self.alive = np.array(self.alive, dtype=bool)
 
     # ---- building ------------------------------------------------------------------------
 
@@ -247,8 +279,7 @@ class RosterIndex:
         """Cosine of the request's vector with every row's profile vector."""
         if self.semantic is None or self.rows == 0:
             return np.zeros(self.rows, dtype=np.float32)
-        scores: np.ndarray = self.meaning.view() @ vector
-        return scores
+        return self.meaning.dot(vector)
 
     def skill_counts(self, skill_names: Sequence[str]) -> np.ndarray:
         """How many of ``skill_names`` each row holds."""

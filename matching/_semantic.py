@@ -37,6 +37,7 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import TruncatedSVD
 
 from matching._records import ExpertProfile, RequestProfile
+from matching._rows import Rows
 
 DIMENSIONS = 512
 # Readings kept: a ranking asks twice for the same request; a few threads rank at once.
@@ -120,6 +121,10 @@ class UniversalSentenceEncoder:
                 UniversalSentenceEncoder._model = USE(threads=self.threads)
             return UniversalSentenceEncoder._model
 
+    def warm(self) -> None:
+        """Load the model and its weights now (a process that forks workers does it once)."""
+        self.encode(["civcap"])
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
@@ -181,38 +186,62 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
 
     def fit(self, profiles: Sequence[ExpertProfile], y: object = None) -> SemanticSimilarity:
         self.encoder_ = self.encoder if self.encoder is not None else UniversalSentenceEncoder()
-        self.phrases_: dict[str, np.ndarray] = {}
-        self._names: list[str] = []  # the phrases in the order of the matrix rows
-        self._matrix: np.ndarray | None = None
-        self._norms: np.ndarray | None = None
+        # The roster phrases: each one's row in ``_vectors`` (projected once fitted), in order.
+        self.phrases_: dict[str, int] = {}
+        self._names: list[str] = []
         self.projection_: np.ndarray | None = None
+        names = sorted({phrase for p in profiles for phrase in self._phrases(p)})
+        raw = self.encoder_.encode(names)
+        if self.dimensions is not None and len(names) > 2 * self.dimensions:
+            svd = TruncatedSVD(n_components=self.dimensions, random_state=0)
+            svd.fit(raw)
+            self.projection_ = svd.components_.T.astype(np.float32)
+        self._vectors = Rows(self.output_dimensions)
+        self._add(names, raw)
+        self._reset_caches()
+        return self
+
+    def _reset_caches(self) -> None:
         # The last readings, by request text and roster phrase count (a new phrase may be
         # nearer): a ranking asks twice for the same request.
         self._cached_read = lru_cache(maxsize=READINGS_KEPT)(self._read)
-        self._learn(phrase for p in profiles for phrase in self._phrases(p))
-        if self.dimensions is not None and len(self.phrases_) > 2 * self.dimensions:
-            svd = TruncatedSVD(n_components=self.dimensions, random_state=0)
-            svd.fit(self._phrase_matrix(raw=True))
-            self.projection_ = svd.components_.T.astype(np.float32)
-            self._matrix = None
-        return self
+        self._norms: np.ndarray | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_cached_read"], state["_norms"]  # a cache; rebuilt on loading
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._reset_caches()
 
     @staticmethod
     def _phrases(profile: ExpertProfile) -> list[str]:
         return [p for p in (profile.title.strip().lower(), *profile.skills) if p]
 
+    def _add(self, names: list[str], raw: np.ndarray) -> None:
+        """Add phrases with their encoder vectors (projected here when fitted so)."""
+        if not names:
+            return
+        vectors = np.asarray(raw, dtype=np.float32)
+        if self.projection_ is not None:
+            vectors = vectors @ self.projection_
+        for name in names:
+            self.phrases_[name] = len(self._names)
+            self._names.append(name)
+        self._vectors.append(np.ascontiguousarray(vectors, dtype=np.float32))
+
     def _learn(self, phrases: Any) -> None:
         new = sorted({p for p in phrases if p not in self.phrases_})
         if new:
-            for phrase, vector in zip(new, self.encoder_.encode(new), strict=True):
-                self.phrases_[phrase] = vector
-            self._names.extend(new)
+            self._add(new, self.encoder_.encode(new))
 
     def profile_vectors(self, profiles: Sequence[ExpertProfile]) -> np.ndarray:
         """One unit row per profile (zero for a profile with no title and no skills)."""
         self._learn(phrase for p in profiles for phrase in self._phrases(p))
         # profiles x phrases weights, times phrases x dimensions: one sparse product.
-        column = {phrase: i for i, phrase in enumerate(self.phrases_)}
+        column = self.phrases_
         rows, cols, weights = [], [], []
         for row, profile in enumerate(profiles):
             title = profile.title.strip().lower()
@@ -228,45 +257,22 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
             (np.asarray(weights, dtype=np.float32), (rows, cols)),
             shape=(len(profiles), len(column)),
         )
-        vectors: np.ndarray = np.asarray(mix @ self._phrase_matrix(), dtype=np.float32)
+        vectors = self._vectors.left(mix)
         # Row norms without a squared copy of the whole matrix.
         norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))
         norms[norms == 0] = 1.0
         vectors /= norms[:, None]
         return vectors
 
-    def _phrase_matrix(self, raw: bool = False) -> np.ndarray:
-        """Phrase vectors, one row per phrase in ``phrases_`` order (projected unless raw).
-
-        Kept between calls and extended with the phrases learnt since: an upsert must not
-        restack the whole vocabulary.
-        """
-        if raw:
-            return self._stack(list(self.phrases_.values()))
-        known = 0 if self._matrix is None else self._matrix.shape[0]
-        if self._matrix is None or known != len(self.phrases_):
-            new = self._stack(list(self.phrases_.values())[known:])
-            if self.projection_ is not None:
-                new = new @ self.projection_
-            self._matrix = new if self._matrix is None else np.vstack([self._matrix, new])
-            self._norms = None
-        return self._matrix
-
     def _phrase_norms(self) -> np.ndarray:
-        """Row norms of the phrase matrix (projection shortens phrase vectors unevenly)."""
-        matrix = self._phrase_matrix()
+        """Row norms of the phrase vectors (projection shortens them unevenly)."""
         norms = self._norms
-        if norms is None or norms.shape[0] != matrix.shape[0]:
+        if norms is None or norms.shape[0] != self._vectors.rows:
+            matrix = self._vectors.whole()
             norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
             norms[norms == 0] = 1.0
             self._norms = norms
         return norms
-
-    @staticmethod
-    def _stack(vectors: list[np.ndarray]) -> np.ndarray:
-        if not vectors:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return np.vstack(vectors).astype(np.float32)
 
     def request_vector(self, request: RequestProfile) -> np.ndarray:
         """The request's unit vector: the mean of its parts' vectors, weighted by their words."""
@@ -304,7 +310,7 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         k = min(self.expansion, len(self._names))
         if k <= 0 or vectors.shape[0] == 0:
             return ()
-        cosines = (vectors @ self._phrase_matrix().T) / self._phrase_norms()
+        cosines = self._vectors.dot(vectors.T).T / self._phrase_norms()
         phrases: list[str] = []
         for row in cosines:
             top = np.argpartition(-row, k - 1)[:k]

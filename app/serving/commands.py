@@ -2,13 +2,17 @@
 
 The app is made once, by the command, before the workers are forked (so a configuration problem
 is one clear line before anything listens), and each worker starts with its own database
-connections (the master's pool is dropped after the fork, never shared). Settings come from the
+connections (the master's pool is dropped after the fork, never shared). The master loads the
+sentence encoder and the matching index before forking (``prepare_for_workers``): the workers
+share them, and a new one ranks at once. Settings come from the
 environment (``CIVCAP_BIND``, ``CIVCAP_WORKERS``, ``CIVCAP_THREADS``, ``CIVCAP_TIMEOUT``) or the
 options; logs are gunicorn's and civcap's own in one format (``CIVCAP_LOG_FORMAT``).
 """
 
 from __future__ import annotations
 
+import gc
+import logging
 import os
 from typing import Any
 
@@ -16,9 +20,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from gunicorn.app.base import BaseApplication
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.serving import logs
+from app.suggestions import worker_index
+from matching import UniversalSentenceEncoder
+
+log = logging.getLogger(__name__)
 
 
 class Server(BaseApplication):  # type: ignore[misc]
@@ -101,4 +110,23 @@ def options(app: Flask, bind: str, workers: int, threads: int, timeout: int) -> 
 def serve(bind: str, workers: int, threads: int, timeout: int) -> None:
     """Serve civcap in production with gunicorn (behind a reverse proxy that does HTTPS)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    prepare_for_workers(app)
     Server(app, options(app, bind, workers, threads, timeout)).run()
+
+
+def prepare_for_workers(app: Flask) -> None:
+    """What every worker needs, made once in the master before they are forked, so that they
+    share its memory and a new worker serves its first ranking at once: the sentence encoder,
+    and the matching index (loaded from its saved build, or built and saved if there is none
+    that serves). A database not yet reachable or migrated is left to the workers, which build
+    when it is (and /readyz says so)."""
+    UniversalSentenceEncoder().warm()
+    try:
+        with app.app_context():
+            worker_index.roster_index().current()
+            db.session.remove()
+    except SQLAlchemyError as problem:
+        log.warning("matching index not built before serving: %s", type(problem).__name__)
+    # Objects made so far live as long as the master: the collector leaves them alone, so a
+    # worker does not copy the pages it would otherwise write to while collecting.
+    gc.freeze()

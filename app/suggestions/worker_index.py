@@ -1,12 +1,14 @@
 """Matching in the app: database rows become ``matching`` records; each worker keeps an index.
 
-The index is derived state. Every web worker (and command) builds its own from the database the
-first time it is needed, then keeps it current by checking a watermark before each ranking: the
-latest ``experts.updated_at``, the number of experts and the index generation. Experts changed
-since the last check are re-read and upserted one by one (no refit). The whole index is
-rebuilt — in a background thread, while the old one keeps serving — when ``civcap reindex``
-raises the generation, when the count drops (only a deletion explains that), or when upserts
-reach a quarter of the roster (their new words are not in the fitted vocabulary).
+The index is derived state. It is built from the database the first time it is needed — once
+per machine where ``MATCHING_INDEX_DIR`` is set, saved there and loaded memory-mapped by every
+worker (``app.suggestions.shared_index``); else by each process for itself — then each worker
+keeps it current by checking a watermark before each ranking: the latest
+``experts.updated_at``, the number of experts and the index generation. Experts changed since
+the last check are re-read and upserted one by one (no refit). The whole index is rebuilt — in
+a background thread, while the old one keeps serving — when ``civcap reindex`` raises the
+generation, when the count drops (only a deletion explains that), or when upserts reach a
+quarter of the roster (their new words are not in the fitted vocabulary).
 
 Only experts who can be suggested are indexed: status ``active`` with consent recorded.
 """
@@ -36,6 +38,7 @@ from app.models import (
     Skill,
 )
 from app.models.expert import ExpertModality, expert_areas, expert_skills
+from app.suggestions.shared_index import Build, SharedIndexes
 from matching import ExpertProfile, Filters, Matcher, Ranking, RequestProfile
 
 MATCHER_VERSION = f"civcap-matching {matching.__version__}"
@@ -169,25 +172,54 @@ def request_reindex(requested_by: str) -> int:
 
 
 class WorkerIndex:
-    """One worker's matcher over one database, kept current by the watermark."""
+    """One worker's matcher over one database, kept current by the watermark.
+
+    With ``shared`` (``MATCHING_INDEX_DIR``), a build is made once for every worker of the
+    machine: ``rebuild`` loads the saved build when it is as new as needed, and otherwise
+    builds, saves and loads it under the shared lock (``app.suggestions.shared_index``).
+    """
 
     DRIFT = 0.25  # rebuild once upserts reach this share of the roster
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SharedIndexes | None = None) -> None:
         self.lock = threading.Lock()
+        self.shared = shared
         self.matcher: Matcher | None = None
+        self.build: Build | None = None  # the saved build it serves from, when shared
         self.seen = Watermark(None, 0)
         self.upserts_since_build = 0
         self.rebuilding: threading.Thread | None = None
 
-    def rebuild(self) -> Matcher:
-        """Build from the database now, in this thread."""
-        mark = watermark()
-        profiles, _ = load_profiles()
-        fresh = Matcher().fit(profiles)
-        with self.lock:
-            self.matcher, self.seen, self.upserts_since_build = fresh, mark, 0
+    def rebuild(self, trigger: Watermark | None = None) -> Matcher:
+        """A new index now, in this thread; ``trigger`` is the watermark that called for it
+        (none when this worker has no index yet)."""
+        if self.shared is None:
+            mark = watermark()
+            profiles, _ = load_profiles()
+            fresh = Matcher().fit(profiles)
+            self._serve(fresh, mark, None)
+            return fresh
+        with self.shared.lock():
+            mark = watermark()
+            build = self.shared.latest()
+            usable = build is not None and (
+                build.is_as_new_as(trigger.generation, trigger.latest, trigger.count)
+                if trigger is not None
+                else build.can_catch_up_to(mark.generation, mark.latest, mark.count)
+            )
+            if build is None or not usable:
+                profiles, _ = load_profiles()
+                fitted = Matcher().fit(profiles)
+                build = self.shared.publish(fitted, mark.generation, mark.latest, mark.count)
+                del fitted, profiles  # this worker serves the saved build, as the others do
+            fresh = self.shared.load(build)
+        self._serve(fresh, Watermark(build.latest, build.count, build.generation), build)
         return fresh
+
+    def _serve(self, fresh: Matcher, mark: Watermark, build: Build | None) -> None:
+        with self.lock:
+            self.matcher, self.seen, self.build = fresh, mark, build
+            self.upserts_since_build = 0
 
     def _needs_rebuild(self, mark: Watermark) -> bool:
         assert self.matcher is not None
@@ -197,14 +229,14 @@ class WorkerIndex:
             or self.upserts_since_build > max(50, self.DRIFT * len(self.matcher))
         )
 
-    def _rebuild_in_background(self) -> None:
+    def _rebuild_in_background(self, trigger: Watermark | None) -> None:
         if self.rebuilding is not None and self.rebuilding.is_alive():
             return
         app = current_app._get_current_object()  # type: ignore[attr-defined]
 
         def work() -> None:
             with app.app_context():
-                self.rebuild()
+                self.rebuild(trigger)
 
         self.rebuilding = threading.Thread(target=work, name="civcap-reindex", daemon=True)
         self.rebuilding.start()
@@ -214,30 +246,29 @@ class WorkerIndex:
         """Built: the next ranking is served from it (brought up to date by ``current``)."""
         return self.matcher is not None
 
-    def _rebuild_as_configured(self) -> bool:
-        """Rebuild in a background thread where rebuilds are (the old index serves meanwhile),
-        else now; whether it was rebuilt now."""
+    def _rebuild_as_configured(self, trigger: Watermark | None) -> None:
+        """Rebuild in a background thread where rebuilds are (the old index, if any, serves
+        meanwhile), else now."""
         if current_app.config.get("MATCHING_REBUILD_IN_BACKGROUND", True):
-            self._rebuild_in_background()
-            return False
-        self.rebuild()
-        return True
+            self._rebuild_in_background(trigger)
+        else:
+            self.rebuild(trigger)
 
     def warm(self) -> bool:
-        """Start building the index if it is not built; whether it is ready now."""
+        """Start building (or loading) the index if it has none; whether it is ready now."""
         if self.matcher is None:
-            self._rebuild_as_configured()
+            self._rebuild_as_configured(None)
         return self.ready
 
     def current(self) -> Matcher:
         """The matcher, brought up to date with the database first."""
         mark = watermark()
         if self.matcher is None:
-            return self.rebuild()
-        if self._needs_rebuild(mark) and self._rebuild_as_configured():
-            assert self.matcher is not None
-            return self.matcher
+            self.rebuild()
+        elif self._needs_rebuild(mark):
+            self._rebuild_as_configured(mark)
         with self.lock:
+            assert self.matcher is not None
             if (mark.latest, mark.count) != (self.seen.latest, self.seen.count) and mark.latest:
                 since = self.seen.latest or mark.latest
                 profiles, gone = load_profiles(changed_since=since)
@@ -259,7 +290,8 @@ def roster_index() -> WorkerIndex:
     key = str(db.engine.url)
     with _indexes_lock:
         if key not in _indexes:
-            _indexes[key] = WorkerIndex()
+            root = current_app.config.get("MATCHING_INDEX_DIR")
+            _indexes[key] = WorkerIndex(SharedIndexes(root, key) if root else None)
         return _indexes[key]
 
 

@@ -54,6 +54,7 @@ def served(database_url: str, tmp_path: Path):
         "DATABASE_URL": database_url,
         "CIVCAP_LOG_FORMAT": "json",
         "CIVCAP_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "CIVCAP_INDEX_DIR": str(tmp_path / "index"),
         "CIVCAP_BIND": f"127.0.0.1:{port}",
         "CIVCAP_WORKERS": "2",
     }
@@ -71,8 +72,10 @@ def served(database_url: str, tmp_path: Path):
 def test_civcap_serve_answers_health_checks_and_pages_and_logs_json(served):
     base, process, log = served
     wait_for(f"{base}/healthz", 200)
-    wait_for(f"{base}/readyz", 200)  # migrated database, index built in the background
+    wait_for(f"{base}/readyz", 200)  # migrated database, index ready
     assert status_of(f"{base}/login") == 200
+    # The master built the index before forking; the workers serve that one build.
+    assert len(list((log.parent / "index").glob("*/build-*/matcher.joblib"))) == 1
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0  # a graceful stop
