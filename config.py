@@ -49,6 +49,17 @@ CIVCAP_RATELIMIT_STORAGE_URI  where those counts are kept (default ``memory://``
 CIVCAP_LOG_FORMAT  ``json`` (production default: one JSON object per line) or ``text``
                 (development and testing default).
 CIVCAP_LOG_LEVEL  ``DEBUG``, ``INFO`` (default), ``WARNING`` or ``ERROR``.
+CIVCAP_JOBS_BROKER_URL  where jobs (mail delivery, imports, scheduled upkeep) are queued:
+                ``redis://host:6379/0`` (or ``rediss://``, ``unix://``) for Dramatiq on Redis,
+                run by ``civcap worker`` processes and fed by one ``civcap scheduler``; empty
+                (the default) for the embedded queue: the jobs run in threads of the process
+                that queued them (``make run``), and are lost if it stops before they ran.
+CIVCAP_JOBS_PROCESSES, CIVCAP_JOBS_THREADS  ``civcap worker``'s processes (default: one per CPU
+                core) and threads in each (default 8); the embedded queue runs 2 threads.
+CIVCAP_JOBS_HEARTBEAT_SECONDS  a worker silent this long is taken for dead and the jobs it held
+                are given to another (default 60).
+CIVCAP_JOBS_MAINTENANCE_CHANCE  how many Redis commands in a million also look for the jobs of
+                dead workers (default 1000).
 CIVCAP_BIND, CIVCAP_WORKERS, CIVCAP_THREADS, CIVCAP_TIMEOUT  how ``civcap serve`` serves: the
                 address (default ``127.0.0.1:8000``), worker processes (default: one per CPU
                 core), threads per worker (default 4), seconds before a stuck worker is
@@ -207,6 +218,41 @@ def _mail(env: Mapping[str, str], name: str) -> dict[str, Any]:
     }
 
 
+JOB_BROKER_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _jobs(env: Mapping[str, str], name: str) -> dict[str, Any]:
+    url = env.get("CIVCAP_JOBS_BROKER_URL", "").strip()
+    if url and not url.startswith(JOB_BROKER_SCHEMES):
+        raise ConfigurationError(
+            f"CIVCAP_JOBS_BROKER_URL must be a Redis URL ({', '.join(JOB_BROKER_SCHEMES)}...) "
+            "or empty for the embedded queue; it starts with "
+            f"{url.split('://')[0] + '://' if '://' in url else repr(url[:12])}."
+        )
+    counts = _counts(
+        env,
+        {
+            "JOBS_PROCESSES": os.cpu_count() or 1,
+            "JOBS_THREADS": 8,
+            "JOBS_HEARTBEAT_SECONDS": 60,
+            "JOBS_MAINTENANCE_CHANCE": 1000,
+        },
+    )
+    if counts["JOBS_MAINTENANCE_CHANCE"] > 1_000_000:
+        raise ConfigurationError(
+            f"CIVCAP_JOBS_MAINTENANCE_CHANCE={counts['JOBS_MAINTENANCE_CHANCE']} is more than "
+            "1000000 (a chance per million)."
+        )
+    return {
+        "JOBS_BROKER_URL": url,
+        **counts,
+        # The embedded queue runs its jobs in threads of the process ("thread"); tests run them
+        # in the thread that committed, at once ("inline"), or only when asked ("manual").
+        "JOBS_EMBEDDED_RUN": "inline" if name == "testing" else "thread",
+        "JOBS_EMBEDDED_THREADS": 2,
+    }
+
+
 def load_config(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask configuration from ``environ`` (default: ``os.environ``)."""
     env = os.environ if environ is None else environ
@@ -265,6 +311,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # (app.suggestions.shared_index); none in tests, where each process builds its own.
         "MATCHING_INDEX_DIR": _index_dir(env, name, instance_path),
         **_mail(env, name),
+        **_jobs(env, name),
         **_roster_upkeep(env, instance_path),
         "API_RATE_LIMIT": env.get("CIVCAP_API_RATE_LIMIT", "600 per minute;30 per second"),
         "RATELIMIT_STORAGE_URI": env.get("CIVCAP_RATELIMIT_STORAGE_URI", "memory://"),

@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, abort, render_template, request
+from flask import Blueprint, Flask, abort, g, make_response, render_template, request
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
@@ -84,11 +85,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    from app import jobs
     from app.accounts import sessions
     from app.common.api_calls import is_api_call
     from app.models import User
     from app.notifications import outbox
 
+    jobs.init_app(app)  # before the outbox, whose messages are delivered by jobs
     outbox.init_app(app)
 
     @login_manager.user_loader
@@ -210,6 +213,12 @@ ERROR_PAGES = {
         lazy_gettext("Something went wrong"),
         lazy_gettext("Something went wrong on our side; nothing was changed."),
     ),
+    503: (
+        lazy_gettext("Database not reachable"),
+        lazy_gettext(
+            "The database could not be reached, so nothing was changed. Try again in a moment."
+        ),
+    ),
 }
 
 
@@ -235,6 +244,20 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def other_error(error: HTTPException) -> Any:
         return problems.from_http(error) if is_api_call() else error
+
+    @app.errorhandler(OperationalError)
+    def database_unreachable(error: OperationalError) -> Any:
+        # The database went away mid-request (restarted, network): the transaction is gone,
+        # so nothing of it was saved. The pool checks connections before use (pool_pre_ping),
+        # so the next request connects again. The page reads nothing from the database: the
+        # person is shown as logged out on it (their login stays).
+        app.logger.warning("database unreachable: %s", type(error.orig).__name__)
+        db.session.rollback()
+        g._login_user = login_manager.anonymous_user()
+        response = make_response(render_error(ServiceUnavailable()))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Retry-After"] = "5"
+        return response
 
 
 def register_security_headers(app: Flask) -> None:

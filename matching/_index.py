@@ -63,7 +63,7 @@ class Profiles:
     def __getitem__(self, row: int) -> ExpertProfile:
         if 0 <= row < self._packed_rows:
             start, end = int(self._offsets[row]), int(self._offsets[row + 1])
-            profile: ExpertProfile = pickle.loads(self._packed[start:end])  # noqa: S301 - civcap's own index file
+            profile: ExpertProfile = pickle.loads(self._packed[start:end].tobytes())  # noqa: S301 - civcap's own index file
             return profile
         return self._added[row - self._packed_rows]
 

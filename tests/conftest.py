@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest
@@ -20,6 +21,7 @@ from app.extensions import db
 from app.models import User, UserSession
 from app.suggestions import worker_index
 from tests.postgres import ThrowawayPostgres, find_bindir, postgres_mode
+from tests.redis_server import ThrowawayRedis, find_redis_server, redis_mode
 
 # ``smtp``: a real SMTP server on loopback; ``browser``, ``page``, ``base_url``: headless Chromium;
 # ``ghana``, ``mission``, ``un_hr``, ``focal``, ``requester``, ``hr``…: the shared cast
@@ -32,24 +34,63 @@ TOTP_SECRET = pyotp.random_base32()
 RANDOM_KEY = secrets.token_hex(32)
 
 
+def _found_or_skip(mode: str, turned_off: str, found: Any, missing: str) -> Any:
+    """What a server test needs (``found``), or a skip (turned off, or missing where allowed)
+    or a failure (missing where required, as under CI)."""
+    if mode == "off":
+        pytest.skip(turned_off)
+    if found is None:
+        if mode == "required":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    return found
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[ThrowawayPostgres]:
-    mode = postgres_mode()
-    if mode == "off":
-        pytest.skip("PostgreSQL tests turned off (CIVCAP_TEST_POSTGRES=off)")
-    bindir = find_bindir()
-    if bindir is None:
-        message = (
-            "PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's "
-            "'postgresql' package (.ci/run does) or set PG_BINDIR"
-        )
-        if mode == "required":
-            pytest.fail(message)
-        pytest.skip(message)
+    bindir = _found_or_skip(
+        postgres_mode(),
+        "PostgreSQL tests turned off (CIVCAP_TEST_POSTGRES=off)",
+        find_bindir(),
+        "PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's "
+        "'postgresql' package (.ci/run does) or set PG_BINDIR",
+    )
     server = ThrowawayPostgres(bindir)
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def restartable_postgres(app, request) -> ThrowawayPostgres:
+    """The test run's PostgreSQL server, for the tests that restart it under the app."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("restarts the PostgreSQL server")
+    server: ThrowawayPostgres = request.getfixturevalue("postgres_server")
+    return server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[ThrowawayRedis]:
+    """A real Redis for the job queue's tests (tests/redis_server.py), emptied by ``redis``."""
+    binary = _found_or_skip(
+        redis_mode(),
+        "Redis tests turned off (CIVCAP_TEST_REDIS=off)",
+        find_redis_server(),
+        "redis-server not found; install Debian's 'redis-server' package (.ci/run does) "
+        "or set REDIS_SERVER",
+    )
+    server = ThrowawayRedis(binary)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis(redis_server: ThrowawayRedis) -> ThrowawayRedis:
+    """The test run's Redis, empty."""
+    redis_server.flush()
+    return redis_server
 
 
 def _test_config(url: str) -> dict[str, object]:

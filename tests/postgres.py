@@ -92,6 +92,23 @@ class ThrowawayPostgres:
             "start",
         )
 
+    def restart(self) -> None:
+        """Stop the server, cutting every connection as a crash or an operator's restart does,
+        and start it again on the same port with the same data (for the fault tests)."""
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-m",
+            "fast",
+            "-l",
+            str(self.base / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "restart",
+        )
+
     def stop(self) -> None:
         try:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first: each feature may use those before it.
 FEATURES = [
+    "jobs",
     "notifications",
     "accounts",
     "api",
@@ -33,6 +34,7 @@ FEATURES = [
     "requests",
     "imports",
     "dashboards",
+    "digests",
     "serving",
 ]
 BASE = {"app.common", "app.models", "app.extensions"}

@@ -3,6 +3,12 @@ database can hold."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+
 
 def escape_like(text: str) -> str:
     """``text`` for a LIKE pattern with ``escape="\\"``: the user's ``%``, ``_`` and ``\\``
@@ -13,6 +19,36 @@ def escape_like(text: str) -> str:
 def like_pattern(text: str) -> str:
     """A "contains" pattern for ``ilike(..., escape="\\")``."""
     return f"%{escape_like(text)}%"
+
+
+class InSubquery(ColumnElement[bool]):
+    """``column IN (subquery)`` that an OR with index conditions can still use indexes for.
+
+    PostgreSQL plans ``a ILIKE x OR id IN (SELECT ...)`` as a scan of every row, since the
+    subquery cannot join the bitmap of the others; ``id = ANY(ARRAY(SELECT ...))`` is run
+    once, first, and looked up by the primary key, so the OR is a union of index scans (the
+    roster search's count at 100,000 experts: 160 ms → 18 ms). Other databases get the plain
+    ``IN``.
+    """
+
+    inherit_cache = True
+    type = sa.types.NullType()  # a condition, rendered as is (no "= 1" on SQLite)
+
+    def __init__(self, column: Any, subquery: sa.Select[Any]) -> None:
+        self.column = column
+        self.subquery = subquery
+
+
+@compiles(InSubquery)
+def _in_subquery(element: InSubquery, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column.in_(element.subquery), **kw))
+
+
+@compiles(InSubquery, "postgresql")
+def _any_of_array(element: InSubquery, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    subquery = compiler.process(element.subquery, asfrom=False, **kw)
+    return f"{column} = ANY(ARRAY({subquery}))"
 
 
 # Ids are PostgreSQL integers: a larger number names no record ("not found", never an overflow).

@@ -25,7 +25,13 @@ check that every line and every existing ``external_id`` belongs to their own me
 
 from __future__ import annotations
 
-from app.imports.expert_lines import ExpertLine, check_experts, read_experts, write_experts
+from app.imports.expert_lines import (
+    ExpertLine,
+    check_experts,
+    plan_experts,
+    read_experts,
+    write_experts,
+)
 from app.imports.lines import ImportFailed, ImportSummary, LineError, Progress, Source, source_label
 from app.imports.request_lines import RequestLine, RequestPlan, read_requests, write_requests
 from app.models import OrganisationKind
@@ -42,6 +48,7 @@ __all__ = [
     "check_experts",
     "import_experts",
     "import_requests",
+    "plan_experts",
     "read_experts",
     "read_requests",
     "source_label",

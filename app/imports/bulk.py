@@ -1,21 +1,28 @@
 """A focal point's bulk import from the web: preview a file of experts, then import it.
 
 The file is read by ``import_files`` into the records ``importing.check_experts`` checks, with
-the rules of ``civcap import-experts``; importing is ``importing.write_experts``, all or nothing,
-audited under the focal point's name. The preview does that same write and rolls it back, so
-its counts (new, updated, unchanged) are what importing will do.
+the rules of ``civcap import-experts``. The preview checks every row, whatever the file's size,
+and counts what importing would do without writing anything (``importing.plan_experts``): new
+rows exactly, and rows of experts already on the roster as updated or unchanged when there are
+at most ``PREVIEW_COMPARES`` of them (comparing costs about half a millisecond a row; beyond that
+the page says how many are on the roster, and the import's summary says which changed).
+Importing runs as a job (``imports.import_jobs``), in chunks, audited under the focal point's
+name.
 
 A focal point imports only their own member state's experts: ``nominated_by`` must be blank
 (their organisation) or their organisation's name, and an ``external_id`` that another member
 state's expert holds is refused for that row, never updated.
 
 Between preview and import, the file waits under UPLOAD_DIR/imports/ under a random name, the
-token. Only the person who uploaded it may import or discard it, within ``PENDING_FOR``; the
-import checks the file again, since the roster may have changed in between.
+token (``<token>.pending``). Only the person who uploaded it may import or discard it, within
+``PENDING_FOR``. Importing renames it ``<token>.job``: the job reads it from there (the web
+and the workers share UPLOAD_DIR), checks it whole again, since the roster may have changed in
+between, and removes it when done; a stopped job's file is kept ``JOB_FILE_KEPT`` for a retry.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -33,7 +40,7 @@ from flask_babel import gettext as _
 from app import imports as importing
 from app.common.validation import holds_nul, nul_character
 from app.extensions import db
-from app.imports import ExpertLine, ImportFailed, ImportSummary, LineError
+from app.imports import ExpertLine, ImportSummary, LineError
 from app.imports import files as import_files
 from app.imports.files import FileRefused
 from app.models import Expert, ExpertStatus, Organisation, User
@@ -42,6 +49,8 @@ from app.roster import experts
 __all__ = ["FileRefused", "PENDING_FOR", "Preview", "Problem", "UploadGone", "UploadNotYours"]
 
 PENDING_FOR = timedelta(hours=2)
+JOB_FILE_KEPT = timedelta(days=7)
+PREVIEW_COMPARES = 5_000
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 _CONSENT = {"version": "consent_version", "given_at": "consent_given_at"}
 
@@ -65,6 +74,9 @@ class Preview:
     problems: list[Problem]
     summary: ImportSummary = field(default_factory=ImportSummary)
     token: str | None = None
+    # Rows of experts already on the roster, when too many to compare in the preview (then
+    # ``summary`` counts only the new ones).
+    on_roster: int = 0
 
     @property
     def rows_with_problems(self) -> int:
@@ -84,38 +96,53 @@ def preview(content: bytes, filename: str, user: User) -> Preview:
     kept for the import when it has no problem. Raises FileRefused for an unreadable file."""
     format = import_files.file_format(filename)
     filename = filename[-100:]
-    result, lines = _check(content, filename, format, user)
+    result, lines = check(content, filename, format, user)
     if lines:
-        try:
-            result.summary = importing.write_experts(
-                lines, _label(filename), actor=user, dry_run=True
-            )
-        except ImportFailed as exc:
-            result.problems += _problems(exc.errors, format, {})
+        known = _on_roster([x.data.external_id for x in lines if x.data.external_id])
+        if known > PREVIEW_COMPARES:
+            result.summary = ImportSummary(created=len(lines) - known)
+            result.on_roster = known
+        else:
+            result.summary = importing.plan_experts(lines, user.organisation)
     if not result.problems:
-        result.token = _keep(content, filename, format, user)
+        result.token = _keep(content, filename, format, user, result.rows)
     return result
 
 
-def commit(token: str, user: User) -> ImportSummary | Preview:
-    """Import a previewed upload, all or nothing; its Preview instead if it now has problems.
+def _on_roster(external_ids: list[str]) -> int:
+    found = 0
+    for start in range(0, len(external_ids), 500):
+        chunk = external_ids[start : start + 500]
+        query = sa.select(sa.func.count()).where(Expert.external_id.in_(chunk))
+        found += db.session.scalar(query) or 0
+    return found
 
-    The upload is removed either way. Raises UploadNotYours or UploadGone.
-    """
+
+def claim(token: str, user: User) -> dict[str, Any]:
+    """Take a previewed upload for its import job (``<token>.job``); its meta: filename,
+    format, rows. Raises UploadNotYours or UploadGone."""
     path, meta = _claim(token, user)
+    path.rename(job_file(token))
+    return meta
+
+
+def unclaim(token: str) -> None:
+    """Put an upload back to wait, when its job could not be saved (the person may try again)."""
+    with contextlib.suppress(FileNotFoundError):
+        job_file(token).rename(_folder() / f"{token}.pending")
+
+
+def job_file(token: str) -> Path:
+    return _folder() / f"{token}.job"
+
+
+def job_content(token: str) -> tuple[bytes, dict[str, Any]]:
+    """The file of an import job and its meta. Raises UploadGone when it is no longer kept."""
     try:
-        content = path.read_bytes().split(b"\n", 1)[1]
-        filename, format = meta["filename"], meta["format"]
-        result, lines = _check(content, filename, format, user)
-        if result.problems:
-            return result
-        try:
-            return importing.write_experts(lines, _label(filename), actor=user)
-        except ImportFailed as exc:
-            result.problems += _problems(exc.errors, format, {})
-            return result
-    finally:
-        path.unlink(missing_ok=True)
+        meta_line, content = job_file(token).read_bytes().split(b"\n", 1)
+    except FileNotFoundError:
+        raise UploadGone from None
+    return content, json.loads(meta_line)
 
 
 def discard(token: str, user: User) -> None:
@@ -124,16 +151,19 @@ def discard(token: str, user: User) -> None:
     path.unlink(missing_ok=True)
 
 
-def _label(filename: str) -> str:
+def label(filename: str) -> str:
+    """The audit trail's actor label of a web import (the actor is the focal point)."""
     return f"web import {filename}"[:200]
 
 
 # ---- checking ---------------------------------------------------------------------------------
 
 
-def _check(
+def check(
     content: bytes, filename: str, format: str, user: User
 ) -> tuple[Preview, list[ExpertLine]]:
+    """Every row's problems (with line and column), and the rows without any, checked for
+    ``user``'s member state. Raises FileRefused for a file that cannot be read."""
     rows = import_files.read_rows(content, format)
     organisation = user.organisation
     errors = list(rows.errors)
@@ -271,12 +301,12 @@ def _folder() -> Path:
     return folder
 
 
-def _keep(content: bytes, filename: str, format: str, user: User) -> str:
+def _keep(content: bytes, filename: str, format: str, user: User, rows: int) -> str:
     """Keep the file for the import; the person's earlier uploads and stale ones go."""
     folder = _folder()
     _sweep(folder, user)
     token = secrets.token_urlsafe(32)
-    meta = json.dumps({"user_id": user.id, "filename": filename, "format": format})
+    meta = json.dumps({"user_id": user.id, "filename": filename, "format": format, "rows": rows})
     descriptor = os.open(folder / f"{token}.pending", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(meta.encode() + b"\n" + content)
@@ -309,9 +339,11 @@ def _claim(token: str, user: User) -> tuple[Path, dict[str, Any]]:
 
 
 def _sweep(folder: Path, user: User | None = None) -> None:
-    """Remove the uploads that waited too long (and ``user``'s, who uploads a new one)."""
+    """Remove the uploads that waited too long (and ``user``'s, who uploads a new one), and the
+    files of import jobs stopped longer ago than JOB_FILE_KEPT."""
     for path in folder.iterdir():
-        if _stale(path) or (user and path.suffix == ".pending" and _owner(path) == user.id):
+        kept = JOB_FILE_KEPT if path.suffix == ".job" else PENDING_FOR
+        if _stale(path, kept) or (user and path.suffix == ".pending" and _owner(path) == user.id):
             path.unlink(missing_ok=True)
 
 
@@ -323,8 +355,8 @@ def _owner(path: Path) -> int | None:
         return None
 
 
-def _stale(path: Path) -> bool:
+def _stale(path: Path, kept: timedelta = PENDING_FOR) -> bool:
     try:
-        return time.time() - path.stat().st_mtime > PENDING_FOR.total_seconds()
+        return time.time() - path.stat().st_mtime > kept.total_seconds()
     except FileNotFoundError:
         return False

@@ -7,6 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
 from app.accounts import organisations
 from app.common import audit
 from app.common.errors import FieldError
@@ -22,7 +25,6 @@ from app.imports.lines import (
     Saved,
     Source,
     add_new_skills,
-    existing,
     find_or_create_organisations,
     json_objects,
     line_errors,
@@ -169,14 +171,14 @@ def write_experts(
             if x.nominated_by not in wanted:
                 wanted[x.nominated_by] = (x.line, _member_state(x.nominated_by, x.data.nationality))
         states = find_or_create_organisations(wanted, "nominated_by", summary)
-        known = existing(Expert, [x.data.external_id for x in lines if x.data.external_id])
+        known = _known_with_details([x.data.external_id for x in lines if x.data.external_id])
         add_new_skills(name for x in lines for name in x.data.skills)
         vocabulary = SkillVocabulary(preload=True)
         areas = {a.code: a for a in core_areas()}
 
         def save(item: ExpertLine) -> Saved | None:
             organisation = states[item.nominated_by]
-            data = replace(item.data, consent_given_at=item.data.consent_given_at or now)
+            data = _consented(item.data, now)
             expert = known.get(data.external_id or "")
             before = None
             if expert is None:
@@ -184,18 +186,11 @@ def write_experts(
                 expert.status = item.status or ExpertStatus.ACTIVE
                 db.session.add(expert)
             else:
-                status = item.status or expert.status
-                # Apply the line to a detached copy first, so an unchanged expert stays untouched.
-                probe = Expert(organisation_id=organisation.id, status=status)
-                experts.apply(probe, data, vocabulary, areas, version)
-                confirmed = data.availability_confirmed_at
-                changes = audit.changed_fields(experts.snapshot(probe), experts.snapshot(expert))
-                unchanged = not changes
-                if unchanged and confirmed in (None, expert.availability_confirmed_at):
+                if _unchanged(expert, item, organisation.id, vocabulary, areas, version, now):
                     return None
                 before = experts.snapshot(expert)
                 expert.organisation = organisation
-                expert.status = status
+                expert.status = item.status or expert.status
             experts.apply(expert, data, vocabulary, areas, version)
             if data.availability_confirmed_at is not None:
                 expert.availability_confirmed_at = data.availability_confirmed_at
@@ -206,6 +201,69 @@ def write_experts(
             lines, save, experts.snapshot, actions, actor_label, summary, progress, actor=actor
         )
     return summary
+
+
+def plan_experts(lines: list[ExpertLine], organisation: Organisation) -> ImportSummary:
+    """What importing ``lines`` for ``organisation`` would do (new, updated, unchanged), without
+    writing anything: a known expert is compared as ``write_experts`` compares it (the web
+    preview of a file of any size; a dry run of ``write_experts`` costs a write per row)."""
+    summary = ImportSummary()
+    version = experts.consent_version()
+    now = datetime.now(UTC)
+    with transaction("expert", keep=False), db.session.no_autoflush:
+        known = _known_with_details([x.data.external_id for x in lines if x.data.external_id])
+        vocabulary = SkillVocabulary(preload=True)  # unknown skills: new ones, rolled back
+        areas = {a.code: a for a in core_areas()}
+        for item in lines:
+            expert = known.get(item.data.external_id or "")
+            if expert is None:
+                summary.created += 1
+            elif _unchanged(expert, item, organisation.id, vocabulary, areas, version, now):
+                summary.unchanged += 1
+            else:
+                summary.updated += 1
+    return summary
+
+
+def _known_with_details(external_ids: list[str]) -> dict[str, Expert]:
+    """The experts holding these ids, with what a snapshot reads loaded in a few queries."""
+    details = [
+        selectinload(getattr(Expert, name))
+        for name in ("languages", "modalities", "countries", "skills", "areas")
+    ]
+    found: dict[str, Expert] = {}
+    for start in range(0, len(external_ids), 500):
+        query = (
+            sa.select(Expert)
+            .where(Expert.external_id.in_(external_ids[start : start + 500]))
+            .options(*details)
+        )
+        found |= {e.external_id: e for e in db.session.scalars(query) if e.external_id}
+    return found
+
+
+def _consented(data: ExpertData, now: datetime) -> ExpertData:
+    """A line without a consent time attests consent now (see ``write_experts``)."""
+    return replace(data, consent_given_at=data.consent_given_at or now)
+
+
+def _unchanged(
+    expert: Expert,
+    item: ExpertLine,
+    organisation_id: int,
+    vocabulary: SkillVocabulary,
+    areas: dict[str, Any],
+    version: str,
+    now: datetime,
+) -> bool:
+    """Whether importing ``item`` would leave ``expert`` as it is: the one rule for "unchanged"."""
+    data = _consented(item.data, now)
+    # Apply the line to a detached copy, so that an unchanged expert stays untouched.
+    probe = Expert(organisation_id=organisation_id, status=item.status or expert.status)
+    experts.apply(probe, data, vocabulary, areas, version)
+    changes = audit.changed_fields(experts.snapshot(probe), experts.snapshot(expert))
+    confirmed = data.availability_confirmed_at
+    return not changes and confirmed in (None, expert.availability_confirmed_at)
 
 
 def _member_state(name: str, nationality: str) -> Callable[[], Organisation]:

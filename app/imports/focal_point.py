@@ -1,5 +1,6 @@
 """Bulk import: a focal point uploads a CSV, XLSX or JSON Lines file of experts, sees every
-row's problems or what importing would do, and then imports it (imports.bulk)."""
+row's problems or what importing would do (imports.bulk), and then imports it as a job whose
+page shows its progress until the summary (imports.import_jobs)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     url_for,
@@ -23,14 +25,16 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
-from app.common.permissions import role_required
+from app.common.permissions import refuse, role_required
 from app.common.uploads import UploadRefused, read_limited
 from app.common.vocabulary import core_areas
-from app.imports import blank_files
+from app.extensions import db
+from app.imports import blank_files, import_jobs
 from app.imports import bulk as bulk_import
 from app.imports import files as import_files
-from app.imports.bulk import FileRefused, Preview, UploadGone, UploadNotYours
-from app.models import Role
+from app.imports.bulk import Preview, UploadGone, UploadNotYours
+from app.imports.job_pages import job_page_values, progress_of
+from app.models import ImportJob, Role
 
 bp = Blueprint("focal_point", __name__, url_prefix="/roster")
 
@@ -50,6 +54,10 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
+
+
+class RetryForm(FlaskForm):
+    """Start a stopped import job again (a button: only the CSRF token)."""
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -72,21 +80,54 @@ def import_experts() -> str | tuple[str, int]:
 
 @bp.route("/import/confirm", methods=["POST"])
 @role_required(Role.FOCAL_POINT)
-def confirm_import() -> BaseResponse | tuple[str, int]:
+def confirm_import() -> BaseResponse:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        result = bulk_import.commit(form.token.data, current_user)
+        import_job = import_jobs.start(form.token.data, current_user)
     except UploadNotYours:
         abort(404)
-    except (UploadGone, FileRefused):
+    except UploadGone:
         return _gone()
-    if isinstance(result, Preview):
-        flash(_("The roster changed since the preview, and the file now has problems."), "error")
-        return _preview_page(result)
-    flash(_("Imported: %(summary)s.", summary=str(result)), "success")
-    return redirect(url_for("roster.focal_point.index"))
+    return redirect(url_for("imports.focal_point.import_job", import_job_id=import_job.id))
+
+
+@bp.route("/import/jobs/<int:import_job_id>")
+@role_required(Role.FOCAL_POINT)
+def import_job(import_job_id: int) -> str:
+    found = _visible_job(import_job_id)
+    return render_template(
+        "imports/job.html", retry=RetryForm(formdata=None), **job_page_values(found, current_user)
+    )
+
+
+@bp.route("/import/jobs/<int:import_job_id>/progress")
+@role_required(Role.FOCAL_POINT)
+def import_job_progress(import_job_id: int) -> Response:
+    return jsonify(progress_of(_visible_job(import_job_id)))
+
+
+@bp.route("/import/jobs/<int:import_job_id>/retry", methods=["POST"])
+@role_required(Role.FOCAL_POINT)
+def retry_import_job(import_job_id: int) -> BaseResponse:
+    found = _visible_job(import_job_id)
+    if not RetryForm().validate_on_submit():
+        abort(400)
+    try:
+        import_jobs.retry(found, current_user)
+    except UploadGone:
+        flash(_("This import cannot be started again; upload the file again."), "error")
+    return redirect(url_for("imports.focal_point.import_job", import_job_id=found.id))
+
+
+def _visible_job(import_job_id: int) -> ImportJob:
+    found = db.session.get(ImportJob, import_job_id)
+    if found is None:
+        abort(404)
+    if not import_jobs.may_see(found, current_user):
+        refuse(current_user, "import job", import_job_id)
+    return found
 
 
 @bp.route("/import/discard", methods=["POST"])

@@ -6,6 +6,7 @@ from app.models.audit import AuditEvent
 from app.models.candidate import SELECTED_OR_LATER, Candidate, CandidateState, DismissReason
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus, NotDuplicate
 from app.models.idempotent_request import IdempotentRequest
+from app.models.import_job import ImportJob, ImportJobStatus
 from app.models.mail import OutboxMessage
 from app.models.matching_state import MatchingState
 from app.models.organisation import Organisation, OrganisationKind
@@ -37,6 +38,8 @@ __all__ = [
     "ExpertStatus",
     "ExpertiseRequest",
     "IdempotentRequest",
+    "ImportJob",
+    "ImportJobStatus",
     "LinkPurpose",
     "LoginThrottle",
     "MatchingState",

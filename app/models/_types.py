@@ -72,3 +72,15 @@ def _refuse_changes(session: Session, flush_context: Any, instances: Any) -> Non
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AppendOnly) and (obj in session.deleted or session.is_modified(obj)):
             raise obj.refusal(obj.refusal_message)
+
+
+def contains_index(table: str, column: str) -> sa.Index:
+    """An index for "contains" searches (``ILIKE '%word%'``) on ``column``: a trigram index
+    (GIN, ``pg_trgm``) on PostgreSQL, which finds the rows holding the word without reading
+    every row; elsewhere (SQLite) a plain index, which such searches do not use."""
+    return sa.Index(
+        f"ix_{table}_{column}_trigram",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+    )

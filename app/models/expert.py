@@ -8,7 +8,7 @@ from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UtcDateTime, enum_column, utcnow
+from app.models._types import UtcDateTime, contains_index, enum_column, utcnow
 from app.models.organisation import Organisation
 from app.models.taxonomy import CoreArea, Skill
 
@@ -83,6 +83,11 @@ class Expert(db.Model):
     """A civilian expert registered on the roster by a member state."""
 
     __tablename__ = "experts"
+    # The roster search finds words anywhere in these ("contains"): trigram indexes on
+    # PostgreSQL (app.models._types.contains_index).
+    __table_args__ = tuple(
+        contains_index("experts", column) for column in ("full_name", "title", "external_id")
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.models._types import contains_index
 
 _SPACES = re.compile(r"\s+")
 
@@ -55,6 +56,7 @@ class CoreArea(db.Model):
 
 class Skill(db.Model):
     __tablename__ = "skills"
+    __table_args__ = (contains_index("skills", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)

@@ -2,8 +2,10 @@
 
 A service that makes a workflow step calls :func:`queue` before it commits: the messages are
 rows of ``outbox_messages`` in the same transaction, so they exist exactly when the step does.
-After the commit, the web request delivers what it queued (``init_app`` registers the hook);
-a message that could not be delivered keeps its error, is shown to admins and is retried by
+Each message is delivered by a job (:func:`deliver_message`, by id) sent when that transaction
+commits (``init_app`` registers the hook), never when it rolls back. A message that could not
+be delivered keeps its error, is shown to admins and is retried: by its job, with exponential
+back-off; by the scheduled catch-up (:func:`catch_up`) for one no job holds any more; by
 ``civcap send-mail`` or the admin's "Retry" button. A mail failure never undoes a step.
 
 With ``MAIL_TRANSPORT = "outbox"`` (development and tests) nothing leaves the machine: the
@@ -18,7 +20,7 @@ import smtplib
 import ssl
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -31,12 +33,19 @@ from sqlalchemy.orm import Session
 
 from app.common.transaction import transaction
 from app.extensions import db
+from app.jobs import enqueue, job
 from app.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
 _QUEUED = "civcap.outbox.queued"  # messages added in the current transaction
-_READY = "civcap.outbox.ready"  # ids of messages whose transaction committed
+
+# A message's job tries again after 30 s, 1, 2, 4… minutes (Dramatiq adds up to as much again
+# at random), at most an hour apart, 8 times;
+# the catch-up takes over a message that no job has tried for longer than that.
+MAIL_RETRIES, MAIL_MIN_BACKOFF_S, MAIL_MAX_BACKOFF_S = 8, 30, 3600
+CATCH_UP_NEW = timedelta(minutes=10)  # a message no job tried (its job was lost)
+CATCH_UP_TRIED = timedelta(seconds=MAIL_MAX_BACKOFF_S) + CATCH_UP_NEW
 
 
 SUBJECT_LENGTH = 300  # OutboxMessage.subject
@@ -125,23 +134,82 @@ def deliver(messages: Sequence[OutboxMessage]) -> Delivery:
     return result
 
 
-def deliver_pending(limit: int = 200, after_id: int = 0) -> Delivery:
-    """Retry up to ``limit`` messages not yet sent, oldest first, with ids above ``after_id``.
+def deliver_pending(
+    limit: int = 200, after_id: int = 0, *, only: sa.ColumnElement[bool] | None = None
+) -> Delivery:
+    """Retry up to ``limit`` messages not yet sent, oldest first, with ids above ``after_id``
+    (and matching ``only``).
 
     For ``civcap send-mail`` (which goes on from the returned ``last_id``, so that a message
-    failing again is not retried twice in one run) and the admin's "Retry" button.
+    failing again is not retried twice in one run), the admin's "Retry" button and the
+    catch-up. Messages another sender holds (a job sending them) are left to it.
     """
+    query = sa.select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.id > after_id
+    )
+    if only is not None:
+        query = query.where(only)
     messages = db.session.scalars(
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.id > after_id)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        query.order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
     ).all()
     last_id = messages[-1].id if messages else after_id
     result = deliver(messages)
     result.last_id = last_id
     return result
+
+
+class MailNotDelivered(RuntimeError):
+    """A message's delivery failed (its error is on the message): its job is tried again."""
+
+
+@job(
+    queue="mail",
+    max_retries=MAIL_RETRIES,
+    time_limit_s=300,
+    min_backoff_s=MAIL_MIN_BACKOFF_S,
+    max_backoff_s=MAIL_MAX_BACKOFF_S,
+)
+def deliver_message(message_id: int) -> None:
+    """Deliver one message of the outbox, once: one sent already is skipped, and one that
+    another sender holds (``civcap send-mail``, another worker) is left to it."""
+    message = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .with_for_update(skip_locked=True)
+    ).first()
+    if message is None or message.sent_at is not None:
+        db.session.rollback()
+        return
+    if deliver([message]).failed:
+        # Only the id: the error, kept on the message, may name its recipient.
+        raise MailNotDelivered(f"outbox message {message_id} not delivered; tried again later")
+
+
+def abandoned(now: datetime | None = None) -> sa.ColumnElement[bool]:
+    """Messages no job is trying any more: never tried for a while (their job was lost), or
+    not tried for longer than a job's longest back-off (it gave up)."""
+    now = now or datetime.now(UTC)
+    return sa.or_(
+        sa.and_(
+            OutboxMessage.last_attempt_at.is_(None),
+            OutboxMessage.created_at < now - CATCH_UP_NEW,
+        ),
+        OutboxMessage.last_attempt_at < now - CATCH_UP_TRIED,
+    )
+
+
+@job(queue="mail", max_retries=0, time_limit_s=1800)
+def catch_up() -> None:
+    """Every few minutes (the scheduler): deliver the messages whose job was lost or gave up."""
+    total = Delivery()
+    while True:
+        batch = deliver_pending(after_id=total.last_id, only=abandoned())
+        if not batch.tried:
+            break
+        total.add(batch)
+        total.last_id = batch.last_id
+    if total.tried:
+        log.info("mail catch-up: sent %d, failed %d, kept %d", total.sent, total.failed, total.kept)
 
 
 # ---- what the admin's outbox page shows --------------------------------------------------
@@ -210,50 +278,26 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
-# ---- delivery after the commit of the step that queued the messages ----------------------
+# ---- a job for each message, sent when the step that queued it commits ------------------
 
 
-def _after_commit(session: Session) -> None:
+def _before_commit(session: Session) -> None:
     queued = session.info.pop(_QUEUED, [])
-    ready = session.info.setdefault(_READY, [])
+    if not queued:
+        return
+    session.flush()  # the messages' ids, for their jobs
     for message in queued:
-        identity = sa.inspect(message).identity
-        if identity is not None:
-            ready.append(identity[0])
+        if sa.inspect(message).persistent:
+            enqueue(deliver_message, message.id)
 
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(_QUEUED, None)
 
 
-def deliver_ready() -> Delivery:
-    """Deliver what committed steps queued in this session (called after each web request)."""
-    ids = db.session.info.pop(_READY, [])
-    if not ids:
-        return Delivery()
-    try:
-        # Locked like deliver_pending's, so that a `civcap send-mail` running meanwhile
-        # does not send the same messages a second time.
-        messages = db.session.scalars(
-            sa.select(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .with_for_update(skip_locked=True)
-        ).all()
-        return deliver(messages)
-    except Exception:  # the step is saved; the messages wait in the outbox for a retry
-        db.session.rollback()
-        log.exception("delivering notifications failed; they stay in the outbox")
-        return Delivery(failed=len(ids))
-
-
 def init_app(app: Flask) -> None:
-    if not event.contains(Session, "after_commit", _after_commit):
-        event.listen(Session, "after_commit", _after_commit)
+    if not event.contains(Session, "before_commit", _before_commit):
+        event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_rollback", _after_rollback)
 
     app.jinja_env.globals["status_label"] = status_label
-
-    @app.after_request
-    def send_notifications(response: Any) -> Any:
-        deliver_ready()
-        return response

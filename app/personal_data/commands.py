@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from app.api import idempotency
 from app.cv import files as cv_files
-from app.personal_data import erasure as privacy
+from app.personal_data.jobs import purge_everything
 
 
 @click.command("purge")
@@ -23,14 +23,14 @@ def purge(dry_run: bool) -> None:
     files held for a new expert's form more than a day ago, and never used, are deleted, and
     so are the API's answers kept for an Idempotency-Key more than a day ago.
     """
-    answers = idempotency.forget(dry_run=dry_run)
+    done = purge_everything(dry_run=dry_run)
+    answers, held, ids = done.answers, done.held_files, done.expert_ids
     if answers:
         verb = "Would forget" if dry_run else "Forgot"
         click.echo(
             f"{verb} {answers} API answer(s) kept for an Idempotency-Key more than "
             f"{idempotency.KEPT_HOURS} hours ago."
         )
-    held = cv_files.purge_held(dry_run=dry_run)
     if held:
         verb = "Would delete" if dry_run else "Deleted"
         hours = cv_files.HELD_HOURS
@@ -39,7 +39,6 @@ def purge(dry_run: bool) -> None:
             "who was never registered."
         )
     days = current_app.config["RETENTION_DAYS"]
-    ids = privacy.due_for_purge() if dry_run else privacy.purge()
     if not ids:
         click.echo(f"Nothing to purge: no expert has been withdrawn for more than {days} days.")
         return

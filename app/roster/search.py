@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.common.queries import like_pattern
+from app.common.queries import InSubquery, like_pattern
 from app.common.reference import levels_at_least
 from app.models import Expert, ExpertLanguage, Skill
 from app.models.expert import expert_areas, expert_skills
@@ -42,7 +42,7 @@ def experts(filters: ExpertFilters) -> sa.Select[tuple[Expert]]:
                 Expert.full_name.ilike(pattern, escape="\\"),
                 Expert.title.ilike(pattern, escape="\\"),
                 Expert.external_id.ilike(pattern, escape="\\"),
-                Expert.id.in_(skill_match),
+                InSubquery(Expert.id, skill_match),
             )
         )
     if filters.area:

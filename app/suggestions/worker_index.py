@@ -16,6 +16,7 @@ Only experts who can be suggested are indexed: status ``active`` with consent re
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -29,6 +30,7 @@ import matching
 from app.common.reference import countries
 from app.common.transaction import transaction
 from app.extensions import db
+from app.jobs import enqueue_now
 from app.models import (
     Expert,
     ExpertiseRequest,
@@ -189,6 +191,9 @@ class WorkerIndex:
         self.seen = Watermark(None, 0)
         self.upserts_since_build = 0
         self.rebuilding: threading.Thread | None = None
+        # The watermark a job worker was asked to build for, and when.
+        self.wanted: Watermark | None = None
+        self.asked_at: float | None = None
 
     def rebuild(self, trigger: Watermark | None = None) -> Matcher:
         """A new index now, in this thread; ``trigger`` is the watermark that called for it
@@ -220,6 +225,7 @@ class WorkerIndex:
         with self.lock:
             self.matcher, self.seen, self.build = fresh, mark, build
             self.upserts_since_build = 0
+            self.wanted, self.asked_at = None, None
 
     def _needs_rebuild(self, mark: Watermark) -> bool:
         assert self.matcher is not None
@@ -248,11 +254,34 @@ class WorkerIndex:
 
     def _rebuild_as_configured(self, trigger: Watermark | None) -> None:
         """Rebuild in a background thread where rebuilds are (the old index, if any, serves
-        meanwhile), else now."""
-        if current_app.config.get("MATCHING_REBUILD_IN_BACKGROUND", True):
+        meanwhile), else now. Where a job worker can build the shared index, it is asked to
+        (``index_jobs.build_index``), and this worker loads the build once it is saved."""
+        if not current_app.config.get("MATCHING_REBUILD_IN_BACKGROUND", True):
+            self.rebuild(trigger)
+        elif trigger is None or self.shared is None or not current_app.config["JOBS_BROKER_URL"]:
             self._rebuild_in_background(trigger)
         else:
-            self.rebuild(trigger)
+            self._load_or_ask(trigger)
+
+    ASK_AGAIN_AFTER_S = 300.0  # a job lost (Redis down when it was sent) is asked for again
+
+    def _load_or_ask(self, trigger: Watermark) -> None:
+        """Load the saved build as new as the watermark a build was asked for, or ask a job
+        worker for one (once; again after ``ASK_AGAIN_AFTER_S``, or for a newer generation)."""
+        assert self.shared is not None
+        wanted = self.wanted
+        if wanted is None or wanted.generation != trigger.generation:
+            wanted, self.asked_at = trigger, None
+        build = self.shared.latest()
+        if build is not None and build.is_as_new_as(wanted.generation, wanted.latest, wanted.count):
+            self._rebuild_in_background(wanted)  # loads it: its builder released the lock
+            return
+        now = time.monotonic()
+        if self.asked_at is None or now - self.asked_at > self.ASK_AGAIN_AFTER_S:
+            from app.suggestions.index_jobs import build_index  # it imports this module
+
+            enqueue_now(build_index, wanted.generation)
+            self.wanted, self.asked_at = wanted, now
 
     def warm(self) -> bool:
         """Start building (or loading) the index if it has none; whether it is ready now."""

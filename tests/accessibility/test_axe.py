@@ -39,6 +39,8 @@ from app.cv import files as cv_files
 from app.extensions import db
 from app.models import (
     CandidateState,
+    ImportJob,
+    ImportJobStatus,
     LoginThrottle,
     OrganisationKind,
     OutboxMessage,
@@ -90,6 +92,7 @@ SKIPPED = {
     "candidates.hr.shortlist_csv": CSV,
     "accounts.admin.security_events_csv": CSV,
     "imports.focal_point.import_template": "a CSV, XLSX or JSONL template to download",
+    "imports.focal_point.import_job_progress": "JSON for import_progress.js; its page is checked",
     "personal_data.focal_point.export_json": "a JSON download of an expert's data",
     "personal_data.admin.export_expert": "a JSON download of an expert's data",
     "cv.focal_point.download": "the CV file itself (PDF or Word)",
@@ -204,6 +207,20 @@ def seed() -> None:
         workflow.move(selected, to, who)
 
     run = ranking.run_suggestions(court, hr1)  # a saved ranking, for a suggestion's reasons
+    # Web imports as jobs: one under way, one done, one stopped with the file's problems.
+    import_jobs = [
+        ImportJob(user_id=fp_gh.id, organisation_id=ghana.id, token=f"axe-{status.value}",
+                  filename="experts.csv", format="csv", status=status, rows_total=2000,
+                  rows_done=done, created=done, **extra)
+        for status, done, extra in [
+            (ImportJobStatus.RUNNING, 500, {}),
+            (ImportJobStatus.DONE, 2000, {}),
+            (ImportJobStatus.FAILED, 0, {"error": "problems", "problems": [
+                {"line": 2, "column": "languages (J)", "reason": "'Z9' is not a CEFR level"}]}),
+        ]
+    ]  # fmt: skip
+    db.session.add_all(import_jobs)
+    db.session.commit()
     messages = db.session.scalars(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
     SEEDED.clear()
     SEEDED.update(
@@ -214,6 +231,7 @@ def seed() -> None:
             "message_id": messages[:2],
             "user_id": [hr1.id],
             "run_id": [run.id],
+            "import_job_id": [job.id for job in import_jobs],
         },
         tokens={
             "availability.expert.answer": reconfirmation.token_for(ama),

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from app.candidates import workflow as candidates
 from app.cli import cli
 from app.extensions import db
+from app.jobs import run_queued
 from app.models import (
     Candidate,
     CandidateState,
@@ -198,6 +199,7 @@ def test_retry_needs_the_csrf_token(app, smtp, smtp_down, cast):
 
 
 def test_a_refused_recipient_fails_alone_and_send_mail_says_so(app, smtp, runner):
+    app.config["JOBS_EMBEDDED_RUN"] = "manual"  # the messages' jobs wait: send-mail goes first
     mail.queue("test", ["a@example.org", "refused@example.org", "b@example.org"], "Hello", "Hi.")
     db.session.commit()
     result = send_mail(runner, "--batch-size", "2")  # two batches, each message tried once
@@ -211,6 +213,10 @@ def test_a_refused_recipient_fails_alone_and_send_mail_says_so(app, smtp, runner
     refused = [m for m in outbox() if m.recipient == "refused@example.org"][0]
     assert refused.status == "failed" and refused.attempts == 1
     assert "550" in refused.last_error
+
+    assert run_queued() == 3  # then the jobs: the messages sent already are skipped
+    assert len(smtp.envelopes) == 2
+    assert [(m.status, m.attempts) for m in outbox()] == [("sent", 1), ("failed", 2), ("sent", 1)]
 
 
 def test_a_subject_is_one_line_that_fits_whatever_the_names(app, smtp, cast):
@@ -233,7 +239,8 @@ def test_a_subject_is_one_line_that_fits_whatever_the_names(app, smtp, cast):
     )
     assert all("\n" not in s and "\r" not in s and len(s) <= mail.SUBJECT_LENGTH for s in subjects)
 
-    assert mail.deliver_pending().sent == 3
+    assert [m.status for m in outbox()] == ["sent"] * 3  # each by its job, as its step committed
+    assert mail.deliver_pending().tried == 0
     assert all(e["Bcc"] is None and "\n" not in e["Subject"] for e in smtp.emails())
     assert sorted(r for e in smtp.envelopes for r in e.rcpt_tos) == [
         "fp@gh.example",
@@ -245,15 +252,18 @@ def test_a_subject_is_one_line_that_fits_whatever_the_names(app, smtp, cast):
 def test_a_message_another_worker_is_sending_is_not_sent_twice(app, smtp):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("row locks between workers: PostgreSQL")
+    app.config["JOBS_EMBEDDED_RUN"] = "manual"
     mail.queue("test", ["someone@example.org"], "Once", "Only once.")
     db.session.commit()
+    [message] = outbox()
     with db.engine.connect() as send_mail_elsewhere:  # holds the row while it sends
         send_mail_elsewhere.execute(sa.select(OutboxMessage.id).with_for_update())
+        assert run_queued() == 1  # the message's job leaves it to the other sender
         db.session.execute(sa.text("SET LOCAL lock_timeout = '2s'"))  # fail, not hang
-        assert mail.deliver_ready().tried == 0  # the web request's own delivery skips it
         assert mail.deliver_pending().tried == 0
+        db.session.rollback()
     assert mail.deliver_pending().sent == 1
-    assert len(smtp.envelopes) == 1
+    assert len(smtp.envelopes) == 1 and outbox()[0].attempts == 1
 
 
 # ---- the development outbox -------------------------------------------------------------------
@@ -356,12 +366,13 @@ def test_a_refused_or_conflicting_move_queues_nothing(app, smtp, cast):
 
 
 def test_messages_of_a_rolled_back_transaction_are_neither_kept_nor_sent(app, smtp):
+    app.config["JOBS_EMBEDDED_RUN"] = "manual"
     mail.queue("test", ["someone@example.org"], "Never", "Rolled back.")
     db.session.flush()
     db.session.rollback()
     db.session.commit()  # a later step commits: nothing of the rolled-back one comes back
     assert count(OutboxMessage) == 0
-    assert mail.deliver_ready().tried == 0
+    assert run_queued(delayed=True) == 0  # and no job was sent for it
     assert smtp.envelopes == []
 
 

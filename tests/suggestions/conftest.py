@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.models import ExpertStatus, OrganisationKind, RequestStatus
+from app.models import ExpertStatus, OrganisationKind, RequestStatus, Role
 from app.suggestions import worker_index
-from tests.factories import make_expert, make_organisation, make_request
+from tests.factories import make_expert, make_organisation, make_request, make_user
 from tests.suggestions.police_roster import police_expert
 
 
@@ -92,3 +92,13 @@ def roster(ghana):
     db.session.commit()
     worker_index.roster_index().rebuild()
     return experts
+
+
+@pytest.fixture
+def two_experts(app):
+    """A focal point of Ghana and two of its experts, Ama Owusu (X1) and Kofi Mensah (X2)."""
+    ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
+    focal_point = make_user(Role.FOCAL_POINT, ghana)
+    first = make_expert(ghana, full_name="Ama Owusu", external_id="X1")
+    second = make_expert(ghana, full_name="Kofi Mensah", external_id="X2", title="chef")
+    return focal_point, first, second

@@ -14,7 +14,6 @@ from app.suggestions import shared_index
 from app.suggestions.shared_index import SharedIndexes
 from app.suggestions.worker_index import WorkerIndex, request_reindex, roster_index
 from tests.factories import expert_data
-from tests.suggestions.test_worker_index import roster  # noqa: F401 - the fixture
 
 
 def workers(root, n=2):
@@ -26,7 +25,7 @@ def builds(root):
     return sorted(p.name for p in root.glob("*/build-*"))
 
 
-def test_the_second_worker_loads_the_first_ones_build_instead_of_building(roster, tmp_path):  # noqa: F811
+def test_the_second_worker_loads_the_first_ones_build_instead_of_building(two_experts, tmp_path):
     a, b = workers(tmp_path)
     a.current()
     b.current()
@@ -36,18 +35,20 @@ def test_the_second_worker_loads_the_first_ones_build_instead_of_building(roster
     assert len(b.matcher) == 2
 
 
-def test_an_edit_in_one_worker_is_ranked_right_by_the_other(roster, tmp_path):  # noqa: F811
-    focal_point, first, _ = roster
+def test_an_edit_in_one_worker_is_ranked_right_by_the_other(two_experts, tmp_path):
+    focal_point, first, _ = two_experts
     a, b = workers(tmp_path)
     a.current()
-    expert_service.update(first, expert_data(title="judge", full_name="Ama Owusu"), focal_point, "v")
+    expert_service.update(
+        first, expert_data(title="judge", full_name="Ama Owusu"), focal_point, "v"
+    )
     matcher = b.current()  # loads the build read before the edit, then catches up
     assert matcher.index_.profiles[matcher.index_.row_of[first.id]].title == "judge"
     assert a.current().index_.profiles[a.matcher.index_.row_of[first.id]].title == "judge"
     assert len(builds(tmp_path)) == 1
 
 
-def test_reindex_builds_the_new_generation_once_for_every_worker(roster, tmp_path):  # noqa: F811
+def test_reindex_builds_the_new_generation_once_for_every_worker(two_experts, tmp_path):
     a, b = workers(tmp_path)
     a.current(), b.current()
     first = a.build
@@ -59,9 +60,9 @@ def test_reindex_builds_the_new_generation_once_for_every_worker(roster, tmp_pat
     assert len(builds(tmp_path)) == 2  # the new one and the one before
 
 
-def test_workers_rebuilding_at_once_make_one_build(roster, app, tmp_path):  # noqa: F811
+def test_workers_rebuilding_at_once_make_one_build(two_experts, app, tmp_path):
     indexes = workers(tmp_path, 4)
-    db.session.commit()  # the roster, seen by every thread's own session
+    db.session.commit()  # the two_experts, seen by every thread's own session
     failures = []
 
     def run(worker):
@@ -81,7 +82,7 @@ def test_workers_rebuilding_at_once_make_one_build(roster, app, tmp_path):  # no
     assert len({w.build for w in indexes}) == 1
 
 
-def test_a_build_from_other_code_or_a_half_written_one_is_not_loaded(roster, tmp_path):  # noqa: F811
+def test_a_build_from_other_code_or_a_half_written_one_is_not_loaded(two_experts, tmp_path):
     a, b = workers(tmp_path)
     a.current()
     folder = a.build.path.parent
@@ -93,7 +94,7 @@ def test_a_build_from_other_code_or_a_half_written_one_is_not_loaded(roster, tmp
     assert not list(folder.parent.glob(".incomplete-*"))  # what a dead builder left is cleared
 
 
-def test_the_app_shares_builds_where_an_index_folder_is_configured(roster, app, tmp_path):  # noqa: F811
+def test_the_app_shares_builds_where_an_index_folder_is_configured(two_experts, app, tmp_path):
     app.config["MATCHING_INDEX_DIR"] = str(tmp_path)
     worker = roster_index()
     assert worker.shared is not None

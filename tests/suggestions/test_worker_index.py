@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
-from app.models import ExpertStatus, OrganisationKind, Role
+from app.models import ExpertStatus
 from app.roster import experts as expert_service
 from app.suggestions.worker_index import WorkerIndex, request_reindex, watermark
-from tests.factories import expert_data, make_expert, make_organisation, make_user
+from tests.factories import expert_data
 
 
-@pytest.fixture
-def roster(app):
-    ghana = make_organisation(OrganisationKind.MEMBER_STATE, "Government of GH", "GH")
-    focal_point = make_user(Role.FOCAL_POINT, ghana)
-    first = make_expert(ghana, full_name="Ama Owusu", external_id="X1")
-    second = make_expert(ghana, full_name="Kofi Mensah", external_id="X2", title="chef")
-    return focal_point, first, second
-
-
-def test_two_workers_see_each_others_edits_without_restart(roster):
-    focal_point, first, _ = roster
+def test_two_workers_see_each_others_edits_without_restart(two_experts):
+    focal_point, first, _ = two_experts
     worker_a, worker_b = WorkerIndex(), WorkerIndex()
     assert len(worker_a.current()) == len(worker_b.current()) == 2
     expert_service.update(
@@ -30,8 +19,8 @@ def test_two_workers_see_each_others_edits_without_restart(roster):
     assert matcher_b.index_.profiles[matcher_b.index_.row_of[first.id]].title == "judge"
 
 
-def test_a_withdrawn_expert_leaves_every_index(roster, app):
-    _, first, _ = roster
+def test_a_withdrawn_expert_leaves_every_index(two_experts, app):
+    _, first, _ = two_experts
     worker = WorkerIndex()
     worker.current()
     first.status = ExpertStatus.WITHDRAWN
@@ -39,7 +28,7 @@ def test_a_withdrawn_expert_leaves_every_index(roster, app):
     assert first.id not in worker.current().index_.row_of
 
 
-def test_reindex_request_rebuilds_every_worker(roster):
+def test_reindex_request_rebuilds_every_worker(two_experts):
     worker = WorkerIndex()
     before = worker.current()
     generation = watermark().generation
@@ -49,7 +38,7 @@ def test_reindex_request_rebuilds_every_worker(roster):
     assert worker.seen.generation == generation + 1
 
 
-def test_rebuild_runs_in_the_background_while_the_old_index_serves(roster, app):
+def test_rebuild_runs_in_the_background_while_the_old_index_serves(two_experts, app):
     app.config["MATCHING_REBUILD_IN_BACKGROUND"] = True
     worker = WorkerIndex()
     before = worker.current()
