@@ -305,3 +305,19 @@ def test_reindex_rebuilds_and_asks_every_worker_to(runner, app):
     assert "Indexed 1 suggestible experts in" in result.stdout
     assert watermark().generation == before + 1
     assert f"Index generation {before + 1}" in result.stdout
+
+
+def test_reindex_saves_the_new_generation_for_every_worker_where_the_index_is_shared(
+    runner, app, tmp_path
+):
+    ghana = make_organisation(OrganisationKind.MEMBER_STATE, name="Government of GH", country="GH")
+    make_expert(ghana)
+    app.config["MATCHING_INDEX_DIR"] = str(tmp_path)
+
+    result = runner.invoke(cli, ["reindex"])
+
+    assert result.exit_code == 0, result.output
+    saved = list(tmp_path.glob("*/build-*/matcher.joblib"))
+    assert len(saved) == 1
+    assert f"saved in {saved[0].parent}" in result.stdout
+    assert "loads it at its next ranking" in result.stdout
