@@ -27,6 +27,8 @@ CIVCAP_UPLOAD_DIR  where CV files and uploads awaiting confirmation are kept, ou
                 root (default ``instance/uploads``).
 CIVCAP_INDEX_DIR  where the matching index is saved for every worker of the machine to share
                 (default ``instance/index``; ``none`` to have each process build its own).
+CIVCAP_CACHE_DIR  where figures that take long to compute (HR's dashboard) are kept for every
+                worker of the machine (default ``instance/cache``).
 CIVCAP_MAX_UPLOAD_MB  the largest file accepted (CV or bulk import; default 10).
 CIVCAP_PAGE_SIZE  rows per page of every list (default 50, at most 500).
 CIVCAP_PROXY_HOPS  how many reverse proxies stand in front of civcap (default 0): the client's
@@ -316,16 +318,23 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "API_RATE_LIMIT": env.get("CIVCAP_API_RATE_LIMIT", "600 per minute;30 per second"),
         "RATELIMIT_STORAGE_URI": env.get("CIVCAP_RATELIMIT_STORAGE_URI", "memory://"),
         **_logs(env, production),
-        # Figures kept while their data stands still (app.dashboards.figures.cached): in each
-        # worker's memory, at most 500 of them.
-        "CACHE_TYPE": "SimpleCache",
-        "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
-        "CACHE_THRESHOLD": 500,
+        # Figures kept while their data stands still (app.dashboards.figures.cached), at most
+        # 500 of them: in files every worker of the machine reads (computed once for all), or
+        # in each process's memory in tests.
+        **_cache(env, name, instance_path),
     }
 
 
 LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _cache(env: Mapping[str, str], name: str, instance_path: str) -> dict[str, Any]:
+    kept = {"CACHE_DEFAULT_TIMEOUT": 24 * 3600, "CACHE_THRESHOLD": 500}
+    if name == "testing":
+        return {"CACHE_TYPE": "SimpleCache", **kept}
+    directory = env.get("CIVCAP_CACHE_DIR", "").strip() or str(Path(instance_path) / "cache")
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": directory, **kept}
 
 
 def _index_dir(env: Mapping[str, str], name: str, instance_path: str) -> str | None:

@@ -75,3 +75,57 @@ def test_each_change_to_what_they_count_computes_them_afresh(app, world, ghana, 
     with Statements() as sent:
         hr_figures(DashboardFilters(today=date(2027, 1, 11)))  # another day: computed
     assert sent.count > 1
+
+
+@pytest.fixture
+def in_files(app, tmp_path):
+    """The figures kept in files, as every worker of a machine keeps them outside the tests."""
+    from app.extensions import cache
+
+    settings = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path / "cache")}
+    app.config.update(settings)
+    cache.init_app(app, config={**app.config, **settings})
+    yield tmp_path / "cache"
+    app.config.update(CACHE_TYPE="SimpleCache", CACHE_DIR=None)
+    cache.init_app(app, config={**app.config})
+
+
+def test_figures_kept_in_files_are_read_by_another_worker_without_computing(app, world, in_files):
+    f = DashboardFilters(today=TODAY)
+    first = hr_figures(f)
+    assert list(in_files.iterdir())  # saved for the other workers of the machine
+    with Statements() as sent:
+        again = hr_figures(f)  # as another worker would: from the file
+    assert sent.count == 1 and again == first
+
+
+def test_threads_asking_for_cold_figures_at_once_compute_them_once(
+    app, world, in_files, monkeypatch
+):
+    import threading
+
+    from app.dashboards.figures import cached
+
+    computed = []
+    real = cached.by_area
+
+    def counted(f):
+        computed.append(f)
+        return real(f)
+
+    f = DashboardFilters(today=TODAY)
+    db.session.commit()
+    answers = []
+
+    def view():
+        with app.app_context():
+            answers.append(hr_figures(f))
+
+    monkeypatch.setattr(cached, "by_area", counted)
+    threads = [threading.Thread(target=view) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(answers) == 4 and len(computed) == 1
+    assert all(a == answers[0] for a in answers)

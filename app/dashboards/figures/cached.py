@@ -6,15 +6,24 @@ Caching) under a key made of the filters (the day included) and a watermark: the
 to and the number of experts, requests and candidates, the latest suggestion run, audit event and
 publication, the number of organisations. Any change moves the watermark, and the next view
 computes afresh: a figure shown is never older than the data it counts.
+
+They are kept in files that every worker of the machine reads (``CACHE_DIR``), and computed by
+one of them at a time (a lock file): the workers that ask for the same figures meanwhile wait
+for them instead of each computing them again, on the same cores.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from filelock import FileLock
+from flask import current_app
 
 from app.dashboards.figures.filters import DashboardFilters
 from app.dashboards.figures.funnel import Stage, stages
@@ -68,9 +77,26 @@ def hr_figures(f: DashboardFilters) -> HrFigures:
     """The figures of HR's dashboard under ``f``: kept ones while the data stands still."""
     key = "dashboards.hr." + hashlib.sha256(repr((f, watermark())).encode()).hexdigest()
     figures: HrFigures | None = cache.get(key)
-    if figures is None:
-        figures = HrFigures(
-            by_area(f), by_language(f), gap_requests(f), stages(f), by_area_month(f)
-        )
-        cache.set(key, figures)
+    if figures is not None:
+        return figures
+    with _computing():
+        figures = cache.get(key)  # computed by another thread or worker while this one waited
+        if figures is None:
+            figures = HrFigures(
+                by_area(f), by_language(f), gap_requests(f), stages(f), by_area_month(f)
+            )
+            cache.set(key, figures)
     return figures
+
+
+_in_this_process = threading.Lock()
+
+
+def _computing() -> AbstractContextManager[Any]:
+    """Held while figures are computed: by the threads of this process, and by every worker
+    of the machine where the figures are kept in files."""
+    directory = current_app.config.get("CACHE_DIR")
+    if not directory:
+        return _in_this_process
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    return FileLock(Path(directory) / "computing.lock")
