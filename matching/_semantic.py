@@ -189,6 +189,8 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         # The roster phrases: each one's row in ``_vectors`` (projected once fitted), in order.
         self.phrases_: dict[str, int] = {}
         self._names: list[str] = []
+        # Each phrase vector's norm, in order (projection shortens them unevenly).
+        self._norms = np.zeros(0, dtype=np.float32)
         self.projection_: np.ndarray | None = None
         names = sorted({phrase for p in profiles for phrase in self._phrases(p)})
         raw = self.encoder_.encode(names)
@@ -205,11 +207,10 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         # The last readings, by request text and roster phrase count (a new phrase may be
         # nearer): a ranking asks twice for the same request.
         self._cached_read = lru_cache(maxsize=READINGS_KEPT)(self._read)
-        self._norms: np.ndarray | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_cached_read"], state["_norms"]  # a cache; rebuilt on loading
+        del state["_cached_read"]  # a cache; rebuilt on loading
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -230,7 +231,12 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         for name in names:
             self.phrases_[name] = len(self._names)
             self._names.append(name)
-        self._vectors.append(np.ascontiguousarray(vectors, dtype=np.float32))
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._vectors.append(vectors)
+        # Norms of the new rows only: an upsert must not go over the whole vocabulary again.
+        norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))
+        norms[norms == 0] = 1.0
+        self._norms = np.concatenate([self._norms, norms])
 
     def _learn(self, phrases: Any) -> None:
         new = sorted({p for p in phrases if p not in self.phrases_})
@@ -263,16 +269,6 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         norms[norms == 0] = 1.0
         vectors /= norms[:, None]
         return vectors
-
-    def _phrase_norms(self) -> np.ndarray:
-        """Row norms of the phrase vectors (projection shortens them unevenly)."""
-        norms = self._norms
-        if norms is None or norms.shape[0] != self._vectors.rows:
-            matrix = self._vectors.whole()
-            norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
-            norms[norms == 0] = 1.0
-            self._norms = norms
-        return norms
 
     def request_vector(self, request: RequestProfile) -> np.ndarray:
         """The request's unit vector: the mean of its parts' vectors, weighted by their words."""
@@ -310,7 +306,7 @@ class SemanticSimilarity(BaseEstimator):  # type: ignore[misc]
         k = min(self.expansion, len(self._names))
         if k <= 0 or vectors.shape[0] == 0:
             return ()
-        cosines = self._vectors.dot(vectors.T).T / self._phrase_norms()
+        cosines = self._vectors.dot(vectors.T).T / self._norms
         phrases: list[str] = []
         for row in cosines:
             top = np.argpartition(-row, k - 1)[:k]

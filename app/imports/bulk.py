@@ -43,6 +43,7 @@ from app.extensions import db
 from app.imports import ExpertLine, ImportSummary, LineError
 from app.imports import files as import_files
 from app.imports.files import FileRefused
+from app.imports.lines import chunks
 from app.models import Expert, ExpertStatus, Organisation, User
 from app.roster import experts
 
@@ -111,8 +112,7 @@ def preview(content: bytes, filename: str, user: User) -> Preview:
 
 def _on_roster(external_ids: list[str]) -> int:
     found = 0
-    for start in range(0, len(external_ids), 500):
-        chunk = external_ids[start : start + 500]
+    for chunk in chunks(external_ids, size=500):
         query = sa.select(sa.func.count()).where(Expert.external_id.in_(chunk))
         found += db.session.scalar(query) or 0
     return found

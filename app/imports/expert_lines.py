@@ -25,6 +25,7 @@ from app.imports.lines import (
     Saved,
     Source,
     add_new_skills,
+    chunks,
     find_or_create_organisations,
     json_objects,
     line_errors,
@@ -232,12 +233,8 @@ def _known_with_details(external_ids: list[str]) -> dict[str, Expert]:
         for name in ("languages", "modalities", "countries", "skills", "areas")
     ]
     found: dict[str, Expert] = {}
-    for start in range(0, len(external_ids), 500):
-        query = (
-            sa.select(Expert)
-            .where(Expert.external_id.in_(external_ids[start : start + 500]))
-            .options(*details)
-        )
+    for chunk in chunks(external_ids, size=500):
+        query = sa.select(Expert).where(Expert.external_id.in_(chunk)).options(*details)
         found |= {e.external_id: e for e in db.session.scalars(query) if e.external_id}
     return found
 

@@ -19,6 +19,11 @@ from flask import Flask
 from app.extensions import db
 
 
+def name_of(fn: Callable[..., Any]) -> str:
+    """A job's name: where its function is declared (``module.function``)."""
+    return f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}"
+
+
 @dataclass(frozen=True)
 class JobSpec:
     fn: Callable[..., Any]
@@ -30,7 +35,7 @@ class JobSpec:
 
     @property
     def name(self) -> str:
-        return f"{self.fn.__module__}.{self.fn.__qualname__}"
+        return name_of(self.fn)
 
     def options(self) -> dict[str, Any]:
         """Dramatiq's actor options (its times are in milliseconds)."""
@@ -57,7 +62,7 @@ def declare(spec: JobSpec) -> None:
 
 
 def spec_of(fn: Callable[..., Any]) -> JobSpec:
-    spec = _SPECS.get(f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}")
+    spec = _SPECS.get(name_of(fn))
     if spec is None or spec.fn is not fn:
         raise TypeError(f"{fn!r} is not a job: declare it with @app.jobs.job")
     return spec

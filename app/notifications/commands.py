@@ -20,13 +20,7 @@ def send_mail(batch_size: int) -> None:
     delivered: they keep their error, are shown on the admin's outbox page and are tried
     again next time.
     """
-    total = mail.Delivery()
-    while True:
-        batch = mail.deliver_pending(limit=batch_size, after_id=total.last_id)
-        if not batch.tried:
-            break
-        total.add(batch)
-        total.last_id = batch.last_id
+    total = mail.deliver_every_pending(batch_size)
     config = current_app.config
     if total.kept:
         click.echo(

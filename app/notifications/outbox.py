@@ -158,6 +158,20 @@ def deliver_pending(
     return result
 
 
+def deliver_every_pending(
+    batch_size: int = 200, *, only: sa.ColumnElement[bool] | None = None
+) -> Delivery:
+    """Try every message not yet sent (matching ``only``), ``batch_size`` at a time, each at
+    most once in this run (one failing again is not retried at once)."""
+    total = Delivery()
+    while True:
+        batch = deliver_pending(limit=batch_size, after_id=total.last_id, only=only)
+        if not batch.tried:
+            return total
+        total.add(batch)
+        total.last_id = batch.last_id
+
+
 class MailNotDelivered(RuntimeError):
     """A message's delivery failed (its error is on the message): its job is tried again."""
 
@@ -201,13 +215,7 @@ def abandoned(now: datetime | None = None) -> sa.ColumnElement[bool]:
 @job(queue="mail", max_retries=0, time_limit_s=1800)
 def catch_up() -> None:
     """Every few minutes (the scheduler): deliver the messages whose job was lost or gave up."""
-    total = Delivery()
-    while True:
-        batch = deliver_pending(after_id=total.last_id, only=abandoned())
-        if not batch.tried:
-            break
-        total.add(batch)
-        total.last_id = batch.last_id
+    total = deliver_every_pending(only=abandoned())
     if total.tried:
         log.info("mail catch-up: sent %d, failed %d, kept %d", total.sent, total.failed, total.kept)
 
