@@ -63,8 +63,8 @@ CIVCAP_JOBS_HEARTBEAT_SECONDS  a worker silent this long is taken for dead and t
 CIVCAP_JOBS_MAINTENANCE_CHANCE  how many Redis commands in a million also look for the jobs of
                 dead workers (default 1000).
 CIVCAP_BIND, CIVCAP_WORKERS, CIVCAP_THREADS, CIVCAP_TIMEOUT  how ``civcap serve`` serves: the
-                address (default ``127.0.0.1:8000``), worker processes (default: one per CPU
-                core), threads per worker (default 4), seconds before a stuck worker is
+                address (default ``127.0.0.1:8000``), worker processes (default: two per CPU
+                core), threads per worker (default 1), seconds before a stuck worker is
                 restarted (default 60).
 """
 

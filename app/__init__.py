@@ -61,6 +61,10 @@ def trust_proxies(app: Flask) -> None:
         )
 
 
+# Files and health checks are nobody's: they read no login (a load balancer's probe included).
+NOBODYS = frozenset({"static", "serving.health.healthz", "serving.health.readyz"})
+
+
 def register_url_bounds(app: Flask) -> None:
     """Numbers from a URL stay inside what the database holds: out of range is "not found"."""
     app.url_map.converters["int"] = RecordId
@@ -105,7 +109,7 @@ def register_extensions(app: Flask) -> None:
     @app.before_request
     def load_user_first() -> None:
         # Loading the user may note when the login was last seen; do it before any change.
-        if request.endpoint != "static":
+        if request.endpoint not in NOBODYS:
             current_user._get_current_object()
 
 
@@ -268,7 +272,7 @@ def register_security_headers(app: Flask) -> None:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         # What a logged-in person sees is theirs: no browser or proxy keeps a copy of it.
-        personal = current_user.is_authenticated and request.endpoint != "static"
+        personal = request.endpoint not in NOBODYS and current_user.is_authenticated
         if personal and "no-store" not in response.headers.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

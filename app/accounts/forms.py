@@ -12,7 +12,6 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -21,7 +20,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from app.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from app.common import i18n, security_log
-from app.common.forms import choices
+from app.common.forms import SelectField, choices
 from app.common.reference import country_choices
 from app.models import OrganisationKind, Role
 

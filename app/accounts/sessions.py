@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app, request
 from flask_login import login_user
+from sqlalchemy.orm import joinedload
 
 from app.common.transaction import transaction
 from app.extensions import db
@@ -114,7 +115,12 @@ def is_live(row: UserSession, now: datetime) -> bool:
 def user_for(token: str, now: datetime | None = None) -> User | None:
     """The user of a live login, seen now; None for an ended, expired or idle one."""
     now = now_or(now)
-    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _hash(token)))
+    # One statement with the user and their organisation, which every page shows.
+    row = db.session.scalar(
+        sa.select(UserSession)
+        .where(UserSession.token_hash == _hash(token))
+        .options(joinedload(UserSession.user).joinedload(User.organisation))
+    )
     if row is None or not is_live(row, now) or not row.user.active:
         return None
     if row.last_seen_at + SEEN_EVERY <= now:

@@ -14,14 +14,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 
 from app.candidates import queries as candidate_queries
 from app.candidates import workflow as candidate_service
 from app.common import audit
 from app.common.csv_export import csv_response
 from app.common.errors import Conflict, NotAllowed, ValidationFailed
-from app.common.forms import choices
+from app.common.forms import SelectField, choices
 from app.common.permissions import candidate_for, expert_for, request_for, role_required
 from app.models import CandidateState, DismissReason, Role
 

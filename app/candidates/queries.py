@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -96,7 +96,7 @@ def transitions(request: ExpertiseRequest) -> list[tuple[AuditEvent, str]]:
         )  # fmt: skip
         .join(Expert, Expert.id == Candidate.expert_id)
         .where(Candidate.request_id == request.id)
-        .options(selectinload(AuditEvent.actor))
+        .options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     return [(event, name) for event, name in rows]

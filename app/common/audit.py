@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from app.common.api_calls import token_name
 from app.extensions import db
@@ -65,6 +66,7 @@ def history(entity_type: str, entity_id: int) -> list[AuditEvent]:
     query = (
         sa.select(AuditEvent)
         .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+        .options(joinedload(AuditEvent.actor))  # shown with each event
         .order_by(AuditEvent.at, AuditEvent.id)
     )
     return list(db.session.scalars(query))

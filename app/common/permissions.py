@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import sqlalchemy as sa
 from flask import abort, request
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from app.common import security_log
 from app.extensions import db
@@ -100,8 +101,17 @@ def expert_for(user: User, expert_id: int, *, edit: bool = False) -> Expert:
     return expert
 
 
+# A request with what its pages show, in one statement (a few rows: its languages and skills).
+_REQUEST_PAGE = [
+    joinedload(ExpertiseRequest.organisation),
+    joinedload(ExpertiseRequest.languages),
+    joinedload(ExpertiseRequest.preferred_languages),
+    joinedload(ExpertiseRequest.skills),
+]
+
+
 def request_for(user: User, request_id: int, *, edit: bool = False) -> ExpertiseRequest:
-    record = db.session.get(ExpertiseRequest, request_id)
+    record = db.session.get(ExpertiseRequest, request_id, options=_REQUEST_PAGE)
     if record is None:
         abort(404)
     if not (can_edit_request if edit else can_view_request)(user, record):

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 def escape_like(text: str) -> str:
@@ -33,6 +34,12 @@ class InSubquery(ColumnElement[bool]):
 
     inherit_cache = True
     type = sa.types.NullType()  # a condition, rendered as is (no "= 1" on SQLite)
+    # Both parts are in the statement's cache key (with their bound values kept apart), so a
+    # search is compiled once and then served from SQLAlchemy's cache like any other query.
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("subquery", InternalTraversal.dp_clauseelement),
+    ]
 
     def __init__(self, column: Any, subquery: sa.Select[Any]) -> None:
         self.column = column

@@ -8,10 +8,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, ValidationError
+from wtforms import DateField, ValidationError
 from wtforms.validators import Optional
 
-from app.common.forms import area_choices, choices, filter_values
+from app.common.forms import SelectField, area_choices, choices, filter_values
 from app.common.reference import region_name
 from app.dashboards.figures import DashboardFilters
 from app.dashboards.figures.filters import regions

@@ -118,7 +118,10 @@ class Candidate(db.Model):
     recommended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     selected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # Indexed: the dashboard's watermark reads the latest change (app.dashboards.figures.cached).
+    updated_at: Mapped[datetime] = mapped_column(
+        UtcDateTime(), default=utcnow, onupdate=utcnow, index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
 
     request: Mapped[ExpertiseRequest] = relationship()

@@ -76,6 +76,8 @@ class ExpertiseRequest(db.Model):
     """A mission's or HQ department's request for civilian expertise."""
 
     __tablename__ = "requests"
+    # Lists show the latest changed first: read from the index, not by sorting every request.
+    __table_args__ = (sa.Index("ix_requests_updated_at", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

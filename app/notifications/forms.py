@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField
+from wtforms import SubmitField
 
-from app.common.forms import choices
+from app.common.forms import SelectField, choices
 from app.notifications import outbox
 
 

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    HiddenField,
-    RadioField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.candidates.workflow import MAX_LENGTHS
-from app.common.forms import MultiCheckboxField, choices
+from app.common.forms import MultiCheckboxField, SelectMultipleField, choices
 from app.common.reference import region_name
-from app.outreach.publication import Audience, member_states
+from app.outreach.publication import Audience, member_state_choices
 
 ANSWERS = [("released", _l("Released")), ("not_released", _l("Not released"))]
 
@@ -62,10 +55,10 @@ class PublishForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        states = member_states(Audience(everyone=True))
-        regions = sorted({s.region for s in states if s.region})
+        states = member_state_choices()
+        regions = sorted({region for _, _, region in states if region})
         self.regions.choices = choices((r, region_name(r)) for r in regions)
-        self.organisations.choices = choices((s.id, s.name) for s in states)
+        self.organisations.choices = choices((id_, name) for id_, name, _ in states)
 
     def audience(self) -> Audience:
         return Audience(

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.common import audit
 from app.common.errors import FieldError, NotAllowed, ValidationFailed
@@ -40,6 +40,17 @@ class Audience:
     @property
     def empty(self) -> bool:
         return not (self.everyone or self.regions or self.global_south or self.organisation_ids)
+
+
+def member_state_choices() -> list[tuple[int, str, str | None]]:
+    """Every member state's id, name and region, by name: what the publish form offers (read
+    as plain rows, not records, on every view of a request)."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name, Organisation.region)
+        .where(Organisation.kind == OrganisationKind.MEMBER_STATE)
+        .order_by(Organisation.name)
+    )
+    return [(id_, name, region) for id_, name, region in rows]
 
 
 def member_states(audience: Audience) -> list[Organisation]:
@@ -109,7 +120,10 @@ def publications(request: ExpertiseRequest) -> list[RequestPublication]:
             sa.select(RequestPublication)
             .join(Organisation)
             .where(RequestPublication.request_id == request.id)
-            .options(selectinload(RequestPublication.organisation))
+            .options(
+                contains_eager(RequestPublication.organisation),
+                joinedload(RequestPublication.published_by),
+            )
             .order_by(Organisation.name)
         )
     )

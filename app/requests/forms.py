@@ -16,7 +16,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SearchField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -26,6 +25,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.common.errors import FieldError
 from app.common.forms import (
     LanguageLevelForm,
+    SelectField,
     area_choices,
     attach_errors,
     choices,

@@ -20,8 +20,6 @@ from wtforms import (
     FormField,
     IntegerField,
     SearchField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -32,6 +30,8 @@ from wtforms.widgets import HiddenInput
 from app.common.forms import (
     LanguageLevelForm,
     MultiCheckboxField,
+    SelectField,
+    SelectMultipleField,
     choices,
     fill_found,
     fill_language_rows,

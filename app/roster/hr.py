@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template
 from flask import request as http_request
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload
 
 from app.common import audit
 from app.common.forms import filter_text, filter_values
@@ -35,7 +35,13 @@ def index() -> str:
         status=filter_text(values, "status"),
         nationality=filter_text(values, "nationality"),
     )
-    query = search.experts(filters).options(selectinload(Expert.organisation))
+    # The list shows each expert's organisation, areas and languages, not the rest.
+    query = search.experts(filters).options(
+        joinedload(Expert.organisation),
+        lazyload(Expert.modalities),
+        lazyload(Expert.countries),
+        lazyload(Expert.skills),
+    )
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"])
     return render_template("roster/hr_experts.html", filters=form, page=page)
 

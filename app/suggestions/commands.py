@@ -16,7 +16,7 @@ def reindex() -> None:
     """Rebuild the matching index of every worker from the database.
 
     The index is derived state, kept current in each worker by a database watermark (latest
-    expert change, expert count and index generation), so an expert saved in one worker is
+    expert change, newest expert and index generation), so an expert saved in one worker is
     ranked by every other without a restart. This command raises the generation and builds the
     new index here; where the index is shared (``CIVCAP_INDEX_DIR``), it is saved for every
     worker of the machine, which loads it at its next ranking (else each worker rebuilds its

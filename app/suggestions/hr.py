@@ -15,9 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField
 
-from app.common.forms import choices, filter_values
+from app.common.forms import SelectField, choices, filter_values
 from app.common.permissions import request_for, role_required
 from app.common.reference import CEFR_LEVELS, GENDERS, country_choices, language_choices
 from app.extensions import db

@@ -37,7 +37,6 @@ def can_be_matched(request_row: ExpertiseRequest) -> bool:
     return request_row.status in MATCHABLE_STATUSES
 
 
-@transaction("suggestion run")
 def run_suggestions(
     request_row: ExpertiseRequest,
     actor: User | None,
@@ -45,21 +44,39 @@ def run_suggestions(
     k: int = 50,
     near_misses: int = 20,
 ) -> SuggestionRun:
-    """Rank the roster for ``request_row`` and save the run with every candidate shown."""
+    """Rank the roster for ``request_row`` and save the run with every candidate shown; the
+    saved run of the same ranking when there is one (read only: nothing is committed, so what
+    the page has loaded stays loaded)."""
     if not can_be_matched(request_row):
         raise NotAllowed(
             f"A {request_row.status.label} request is not matched: only submitted, open and "
             "selection requests are."
         )
     made_from = fingerprint(request_row, filters, k, near_misses)
-    saved = db.session.scalar(
+    saved = _saved_run(request_row, made_from)
+    if saved is not None:  # the same ranking: its run is the record
+        return saved
+    return _new_run(request_row, actor, filters, k, near_misses, made_from)
+
+
+def _saved_run(request_row: ExpertiseRequest, made_from: str) -> SuggestionRun | None:
+    return db.session.scalar(
         sa.select(SuggestionRun)
         .where(SuggestionRun.request_id == request_row.id, SuggestionRun.fingerprint == made_from)
         .order_by(SuggestionRun.id.desc())
         .limit(1)
     )
-    if saved is not None:  # the same ranking: its run is the record
-        return saved
+
+
+@transaction("suggestion run")
+def _new_run(
+    request_row: ExpertiseRequest,
+    actor: User | None,
+    filters: Filters | None,
+    k: int,
+    near_misses: int,
+    made_from: str,
+) -> SuggestionRun:
     ranking = worker_index.rank(request_row, k=k, near_misses=near_misses, filters=filters)
     parameters = worker_index.parameters()
     filtered = filters_record(filters)
@@ -95,7 +112,7 @@ def fingerprint(
         "request": [request_row.id, request_row.version],
         "filters": filters_record(filters),
         "sizes": [k, near_misses],
-        "roster": [mark.latest.isoformat() if mark.latest else None, mark.count, mark.generation],
+        "roster": [mark.latest.isoformat() if mark.latest else None, mark.last_id, mark.generation],
     }
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
 

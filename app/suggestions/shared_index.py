@@ -49,27 +49,27 @@ def code_version() -> str:
 
 @dataclass(frozen=True)
 class Build:
-    """One saved index and the watermark (generation, latest update, count) it was read at."""
+    """One saved index and the watermark (generation, latest update, last id) it was read at."""
 
     name: str
     path: Path
     generation: int
     latest: datetime | None
-    count: int
+    last_id: int
 
-    def is_as_new_as(self, generation: int, latest: datetime | None, count: int) -> bool:
+    def is_as_new_as(self, generation: int, latest: datetime | None, last_id: int) -> bool:
         """Whether this build holds the roster as it was at that watermark, or later."""
         if self.generation != generation:
             return False
         if self.latest is None or latest is None:
-            return self.latest == latest and self.count == count
-        return self.latest > latest or (self.latest == latest and self.count == count)
+            return self.latest == latest and self.last_id == last_id
+        return self.latest > latest or (self.latest == latest and self.last_id == last_id)
 
-    def can_catch_up_to(self, generation: int, latest: datetime | None, count: int) -> bool:
+    def can_catch_up_to(self, generation: int, latest: datetime | None, last_id: int) -> bool:
         """Whether upserting the experts changed since this build brings it to that watermark:
-        the same generation, nothing newer than the roster, and no expert removed since (only
-        a smaller count shows a removal)."""
-        if self.generation != generation or self.count > count:
+        the same generation and nothing newer than the roster (a last id above the roster's is
+        a removal)."""
+        if self.generation != generation or self.last_id > last_id:
             return False
         return self.latest is None or (latest is not None and self.latest <= latest)
 
@@ -109,11 +109,11 @@ class SharedIndexes:
             path=folder / MATCHER_FILE,
             generation=int(meta["generation"]),
             latest=datetime.fromisoformat(latest) if latest else None,
-            count=int(meta["count"]),
+            last_id=int(meta["last_id"]),
         )
 
     def publish(
-        self, matcher: Matcher, generation: int, latest: datetime | None, count: int
+        self, matcher: Matcher, generation: int, latest: datetime | None, last_id: int
     ) -> Build:
         """Save ``matcher`` as the newest build, read at that watermark (hold the lock)."""
         name = f"build-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
@@ -123,7 +123,7 @@ class SharedIndexes:
             meta = {
                 "generation": generation,
                 "latest": latest.isoformat() if latest else None,
-                "count": count,
+                "last_id": last_id,
                 "code": code_version(),
             }
             (staging / "build.json").write_text(json.dumps(meta))

@@ -136,3 +136,16 @@ def test_the_admins_outbox_in_spanish(app, admin):
 )
 def test_an_expert_is_written_to_in_the_language_they_hold_best(levels, sender, expected):
     assert i18n.best_held_language(levels, sender=sender) == expected
+
+
+def test_babel_context_is_flask_babels_own_namespace(app):
+    """The faster look-up of Flask-Babel's per-context namespace finds what Flask-Babel's own
+    does: one namespace per app context, made on first use."""
+    with app.test_request_context("/"):
+        first = i18n._babel_context()
+        assert first is not None and i18n._babel_context() is first
+        assert i18n._flask_babel_context() is first
+        with force_locale("fr"):
+            assert str(i18n._babel_context().babel_locale) == "fr"
+    with app.app_context():
+        assert i18n._flask_babel_context() is i18n._babel_context()

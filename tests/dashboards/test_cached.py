@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from app.candidates import workflow
 from app.dashboards.figures import DashboardFilters, by_area
@@ -15,25 +14,9 @@ from app.dashboards.figures.cached import hr_figures
 from app.extensions import db
 from app.models import RequestStatus
 from tests.factories import make_expert, make_request
+from tests.statements import Statements
 
 TODAY = date(2027, 1, 10)
-
-
-class Statements:
-    """Counts the SQL statements sent while it is open."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __enter__(self) -> Statements:
-        event.listen(db.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        event.remove(db.engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *args: object) -> None:
-        self.count += 1
 
 
 @pytest.fixture

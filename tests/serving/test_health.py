@@ -12,6 +12,8 @@ from flask import Flask
 from app import create_app
 from app.extensions import db
 from app.suggestions import worker_index
+from tests.conftest import login
+from tests.statements import Statements
 
 
 def other_app(url: str, monkeypatch: pytest.MonkeyPatch, **config: object) -> Flask:
@@ -24,6 +26,17 @@ def test_healthz_answers_without_reading_anything(client):
     assert response.status_code == 200
     assert response.get_json() == {"status": "up"}
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_health_checks_read_no_login(client, hr):
+    """A probe carrying a reviewer's cookies is nobody's: no session or user is read."""
+    login(client, hr.email)
+    with Statements() as sent:
+        assert client.get("/healthz").status_code == 200
+    assert sent.count == 0
+    with Statements() as sent:
+        assert client.get("/readyz").status_code == 200
+    assert not [s for s in sent.sent if "user_sessions" in s or "FROM users" in s]
 
 
 def test_readyz_is_ready_on_a_migrated_database_once_the_index_is_built(client):

@@ -102,15 +102,15 @@ def test_the_app_shares_builds_where_an_index_folder_is_configured(two_experts, 
     assert worker.build is not None and worker.build.path.is_file()
 
 
-@pytest.mark.parametrize("count_change", [0, -1])
-def test_a_build_serves_a_worker_only_when_it_can_be_caught_up(count_change):
+@pytest.mark.parametrize("id_change", [1, 0, -1])
+def test_a_build_serves_a_worker_only_when_it_can_be_caught_up(id_change):
     from datetime import UTC, datetime, timedelta
 
     now = datetime(2026, 12, 1, tzinfo=UTC)
-    build = shared_index.Build("b", None, generation=3, latest=now, count=10)  # type: ignore[arg-type]
+    build = shared_index.Build("b", None, generation=3, latest=now, last_id=10)  # type: ignore[arg-type]
     assert not build.can_catch_up_to(4, now, 10)  # another generation
-    assert build.can_catch_up_to(3, now + timedelta(seconds=1), 10 + count_change) is (
-        count_change == 0
+    assert build.can_catch_up_to(3, now + timedelta(seconds=1), 10 + id_change) is (
+        id_change >= 0  # a new expert is caught up with; a removed newest one is not
     )
     assert not build.is_as_new_as(3, now + timedelta(seconds=1), 10)
     assert build.is_as_new_as(3, now - timedelta(seconds=1), 9)
