@@ -17,8 +17,8 @@ import os
 from typing import Any
 
 import click
-from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask import Flask
+from flask.cli import ScriptInfo, pass_script_info
 from gunicorn.app.base import BaseApplication
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -113,11 +113,15 @@ def options(app: Flask, bind: str, workers: int, threads: int, timeout: int) -> 
     show_default=True,
     help="Seconds before a stuck worker is restarted. [env CIVCAP_TIMEOUT]",
 )
-@with_appcontext
-def serve(bind: str, workers: int, threads: int, timeout: int) -> None:
+@pass_script_info
+def serve(info: ScriptInfo, bind: str, workers: int, threads: int, timeout: int) -> None:
     """Serve civcap in production with gunicorn (behind a reverse proxy that does HTTPS)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    prepare_for_workers(app)
+    app = info.load_app()
+    with app.app_context():
+        prepare_for_workers(app)
+    # No app context is left pushed for the workers: a sync worker serves in its main thread,
+    # where a context pushed here would be every request's, and so would its ``g`` (the
+    # logged-in user, the language). Each request pushes its own (tests/serving/test_serve.py).
     Server(app, options(app, bind, workers, threads, timeout)).run()
 
 

@@ -89,6 +89,23 @@ def test_civcap_serve_answers_health_checks_and_pages_and_logs_json(served):
     assert {line["route"] for line in requests} == {"/healthz", "/readyz", "/login"}
 
 
+def page_language(url: str, language: str) -> str:
+    request = urllib.request.Request(url, headers={"Accept-Language": language})
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (loopback)
+        page = answer.read().decode()
+    return page.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def test_each_request_is_served_in_a_context_of_its_own(served):
+    """Nothing one request leaves in Flask's ``g`` (its language, its logged-in user) is seen by
+    the next one the same worker serves: each pushes its own app context."""
+    base, _, _ = served
+    wait_for(f"{base}/readyz", 200)
+    for _ in range(6):  # both workers serve both languages, in turn
+        assert page_language(f"{base}/login", "fr") == "fr"
+        assert page_language(f"{base}/login", "es") == "es"
+
+
 def test_civcap_serve_refuses_a_configuration_without_a_secret(database_url, tmp_path):
     env = {**os.environ, "CIVCAP_ENV": "production", "DATABASE_URL": database_url}
     env.pop("SECRET_KEY", None)
