@@ -22,6 +22,11 @@ def like_pattern(text: str) -> str:
     return f"%{escape_like(text)}%"
 
 
+def newest(column: Any) -> Any:
+    """``max(column)`` as a scalar subquery: one index look-up in a watermark's statement."""
+    return sa.select(sa.func.max(column)).scalar_subquery()
+
+
 class InSubquery(ColumnElement[bool]):
     """``column IN (subquery)`` that an OR with index conditions can still use indexes for.
 

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 import matching
+from app.common.queries import newest
 from app.common.reference import countries
 from app.common.transaction import transaction
 from app.extensions import db
@@ -159,10 +160,6 @@ def watermark() -> Watermark:
     of milliseconds at 100,000 experts on every ranking). civcap never deletes an expert
     (erasure scrubs the record, a merge keeps it), so a change shows as a newer ``latest``
     or ``last_id``; rows deleted in the database by hand are dropped by ``civcap reindex``."""
-
-    def newest(column: Any) -> Any:
-        return sa.select(sa.func.max(column)).scalar_subquery()
-
     generation = sa.select(MatchingState.generation).where(MatchingState.id == 1)
     latest, last_id, number = db.session.execute(
         sa.select(newest(Expert.updated_at), newest(Expert.id), generation.scalar_subquery())

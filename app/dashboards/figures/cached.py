@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from filelock import FileLock
 from flask import current_app
 
+from app.common.queries import newest
 from app.dashboards.figures.filters import DashboardFilters
 from app.dashboards.figures.funnel import Stage, stages
 from app.dashboards.figures.gaps import Gap, gap_requests
@@ -55,17 +56,13 @@ def watermark() -> tuple[Any, ...]:
     count over a table: those took tens of milliseconds at 100,000 experts). civcap deletes no
     expert, request, candidate or organisation, so the newest id shows every new row; every
     publication is recorded in the audit trail, whose newest event is read."""
-
-    def latest(column: Any) -> Any:
-        return sa.select(sa.func.max(column)).scalar_subquery()
-
     return tuple(
         db.session.execute(
             sa.select(
-                latest(Expert.updated_at), latest(Expert.id),
-                latest(ExpertiseRequest.updated_at), latest(ExpertiseRequest.id),
-                latest(Candidate.updated_at), latest(Candidate.id),
-                latest(SuggestionRun.id), latest(AuditEvent.id), latest(Organisation.id),
+                newest(Expert.updated_at), newest(Expert.id),
+                newest(ExpertiseRequest.updated_at), newest(ExpertiseRequest.id),
+                newest(Candidate.updated_at), newest(Candidate.id),
+                newest(SuggestionRun.id), newest(AuditEvent.id), newest(Organisation.id),
             )
         ).one()
     )  # fmt: skip
