@@ -4,7 +4,11 @@ On the configured (non-production) database, filled with generated data unless t
 starts ``civcap serve`` with W workers on loopback, logs an HR reviewer in through the real
 login pages (password, then the second factor's code), times the very first suggestions page a
 new worker serves, waits until every worker is ready, then loads each page with 2 and with 32
-connections (Locust, headless, in a process of its own) and reads each worker's peak memory.
+connections (Locust, headless, in a process of its own). Last, it has every worker rank requests
+of its own (the suggestions of other requests, fetched at once) and reads each worker's memory:
+its peak, what only it holds (USS), and of that what no file backs (its own heap: the pages of the
+memory-mapped matching index that only it has read so far are the machine's page cache, which the
+workers that read them share).
 
 Pages: the suggested candidates of a request, one request, an expert search, the requests list,
 HR's dashboard. Figures: median and 99th percentile in ms, requests per second, errors (any
@@ -25,6 +29,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -50,6 +55,7 @@ PASSWORD = "bench web password of some length"  # noqa: S105 (a throwaway accoun
 CONNECTIONS = (2, 32)
 AGENT = "civcap-bench-web"  # every request of the bench, its login included, is this browser
 SEARCH = "police"  # an expert search people make
+OTHERS = 128  # requests ranked at the end, two per worker (up to 64 workers)
 # The Locust file, run by Locust in its own process (importing it would patch this one for gevent).
 LOAD = Path(__file__).with_name("bench_web_load.py")
 
@@ -70,6 +76,7 @@ class Target:
     request_id: int
     totp_secret: str
     experts: int
+    others: tuple[int, ...] = ()  # more requests to rank, for every worker to have ranked
 
 
 # ---- the data and the login --------------------------------------------------------------------
@@ -101,16 +108,16 @@ def _prepare(n_experts: int, n_requests: int, seed: int, generate: bool, add: bo
             bench.generate(n_experts, n_requests, 3 * n_requests, seed, allow_existing=add)
         except bench.BenchRefused as exc:
             raise click.ClickException(str(exc)) from exc
-    request_id = db.session.scalar(
+    request_ids = db.session.scalars(
         sa.select(ExpertiseRequest.id)
         .where(ExpertiseRequest.status.in_(sorted(MATCHABLE_STATUSES)))
         .order_by(ExpertiseRequest.id)
-        .limit(1)
-    )
-    if request_id is None:
+        .limit(1 + OTHERS)
+    ).all()
+    if not request_ids:
         raise click.ClickException("the database holds no submitted or open request to rank")
     experts = db.session.scalar(sa.select(sa.func.count()).select_from(Expert)) or 0
-    target = Target(int(request_id), _reviewer(), int(experts))
+    target = Target(int(request_ids[0]), _reviewer(), int(experts), tuple(request_ids[1:]))
     db.session.remove()
     return target
 
@@ -175,18 +182,34 @@ def _wait(url: str, seconds: float, ready_in_a_row: int = 1) -> None:
             time.sleep(0.2)
 
 
-def _memory_mb(master: int) -> tuple[list[float], list[float]]:
-    """Each worker's peak resident memory (VmHWM, shared pages included) and its own memory
-    now (USS: the pages only it holds), in MB, in the workers' order."""
+def _kb(text: str, field: str) -> int:
+    return int(re.search(rf"^{field}:\s+(\d+) kB", text, re.M).group(1))  # type: ignore[union-attr]
+
+
+def _memory_mb(master: int) -> dict[str, list[float]]:
+    """Each worker's memory in MB, in the workers' order: its peak (VmHWM, shared pages
+    included), what only it maps now (USS), and of that what no file backs (its private dirty
+    pages: its own heap and what it copied from the master)."""
     import psutil  # Locust's own dependency (the dev extra)
 
-    peaks, own = [], []
+    figures: dict[str, list[float]] = {"rss": [], "uss": [], "own": []}
     for worker in sorted(psutil.Process(master).children(), key=lambda p: p.pid):
         status = Path(f"/proc/{worker.pid}/status").read_text()
-        kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
-        peaks.append(round(kb / 1024, 1))
-        own.append(round(worker.memory_full_info().uss / 2**20, 1))
-    return peaks, own
+        rollup = Path(f"/proc/{worker.pid}/smaps_rollup").read_text()
+        figures["rss"].append(round(_kb(status, "VmHWM") / 1024, 1))
+        figures["uss"].append(round(worker.memory_full_info().uss / 2**20, 1))
+        figures["own"].append(round(_kb(rollup, "Private_Dirty") / 1024, 1))
+    return figures
+
+
+def _rank_everywhere(base: str, cookie: str, request_ids: tuple[int, ...]) -> None:
+    """Fetch the suggestions of ``request_ids`` all at once: each request is ranked afresh
+    (no saved run yet), and every worker takes some, as a day's first views would have it."""
+    urls = [base + pages(request_id)["suggestions"] for request_id in request_ids]
+    with ThreadPoolExecutor(max_workers=max(1, len(urls))) as pool:
+        answers = list(pool.map(lambda url: _get(url, cookie), urls))
+    if any(answer != 200 for answer in answers):
+        raise click.ClickException(f"suggestions of other requests answered {answers}")
 
 
 def _load(base: str, path: str, cookie: str, connections: int, seconds: int) -> dict[str, Any]:
@@ -235,7 +258,8 @@ def run(
                 name: {f"c{c}": _load(base, path, cookie, c, seconds) for c in connections}
                 for name, path in urls.items()
             }
-            rss, uss = _memory_mb(server.pid)
+            _rank_everywhere(base, cookie, target.others[: 2 * workers])
+            memory = _memory_mb(server.pid)
         except BaseException:
             log.seek(0)
             click.echo(log.read()[-3000:], err=True)
@@ -246,8 +270,9 @@ def run(
     return {
         "experts": target.experts,
         "workers": workers,
-        "worker_rss_mb": rss,
-        "worker_uss_mb": uss,
+        "worker_rss_mb": memory["rss"],
+        "worker_uss_mb": memory["uss"],
+        "worker_own_mb": memory["own"],
         "first_suggestions_ms": round(first_ms, 1),
         "pages": figures,
     }
@@ -260,7 +285,8 @@ def report(result: dict[str, Any], seconds: int) -> str:
         f"{seconds} s per page and load (Locust, loopback)",
         f"first suggestions page of a new worker: {result['first_suggestions_ms']:,.0f} ms",
         f"workers' peak memory: {', '.join(f'{mb:,.0f} MB' for mb in result['worker_rss_mb'])}"
-        f" (their own, not shared: {', '.join(f'{mb:,.0f} MB' for mb in result['worker_uss_mb'])})",
+        f" (only theirs: {', '.join(f'{mb:,.0f} MB' for mb in result['worker_uss_mb'])};"
+        f" of which no file backs: {', '.join(f'{mb:,.0f} MB' for mb in result['worker_own_mb'])})",
         "",
         f"{'page':<16}"
         + "".join(

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -36,19 +36,7 @@ class CandidateState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "suggested": gettext("suggested"),
-            "shortlisted": gettext("shortlisted"),
-            "dismissed": gettext("dismissed"),
-            "consultation": gettext("release consultation"),
-            "released": gettext("released"),
-            "not_released": gettext("not released"),
-            "interview": gettext("interview"),
-            "recommended": gettext("recommended"),
-            "selected": gettext("selected"),
-            "deployed": gettext("deployed"),
-            "completed": gettext("completed"),
-        }[self.value]
+        return str(_STATE_LABELS[self])
 
     @classmethod
     def label_of(cls, value: object) -> str:
@@ -59,6 +47,22 @@ class CandidateState(enum.StrEnum):
             return cls(value).label
         except ValueError:
             return str(value).replace("_", " ")
+
+
+# Each CandidateState for people; one string translated per look-up.
+_STATE_LABELS = {
+    CandidateState.SUGGESTED: _l("suggested"),
+    CandidateState.SHORTLISTED: _l("shortlisted"),
+    CandidateState.DISMISSED: _l("dismissed"),
+    CandidateState.CONSULTATION: _l("release consultation"),
+    CandidateState.RELEASED: _l("released"),
+    CandidateState.NOT_RELEASED: _l("not released"),
+    CandidateState.INTERVIEW: _l("interview"),
+    CandidateState.RECOMMENDED: _l("recommended"),
+    CandidateState.SELECTED: _l("selected"),
+    CandidateState.DEPLOYED: _l("deployed"),
+    CandidateState.COMPLETED: _l("completed"),
+}
 
 
 # A selection holds a position from the second reviewer's approval on: "selected or later".
@@ -77,14 +81,7 @@ class DismissReason(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "not_relevant": gettext("not relevant"),
-            "seniority": gettext("seniority"),
-            "language": gettext("language"),
-            "availability": gettext("availability"),
-            "modality": gettext("modality"),
-            "other": gettext("other"),
-        }[self.value]
+        return str(_REASON_LABELS[self])
 
     @classmethod
     def label_of(cls, value: object) -> str:
@@ -96,6 +93,17 @@ class DismissReason(enum.StrEnum):
             return cls(value).label
         except ValueError:
             return str(value)
+
+
+# Each DismissReason for people; one string translated per look-up.
+_REASON_LABELS = {
+    DismissReason.NOT_RELEVANT: _l("not relevant"),
+    DismissReason.SENIORITY: _l("seniority"),
+    DismissReason.LANGUAGE: _l("language"),
+    DismissReason.AVAILABILITY: _l("availability"),
+    DismissReason.MODALITY: _l("modality"),
+    DismissReason.OTHER: _l("other"),
+}
 
 
 class Candidate(db.Model):

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -22,12 +22,16 @@ class ExpertStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "active": gettext("active"),
-            "unavailable": gettext("unavailable"),
-            "withdrawn": gettext("withdrawn"),
-            "merged": gettext("merged"),
-        }[self.value]
+        return str(_STATUS_LABELS[self])
+
+
+# Each ExpertStatus for people; one string translated per look-up.
+_STATUS_LABELS = {
+    ExpertStatus.ACTIVE: _l("active"),
+    ExpertStatus.UNAVAILABLE: _l("unavailable"),
+    ExpertStatus.WITHDRAWN: _l("withdrawn"),
+    ExpertStatus.MERGED: _l("merged"),
+}
 
 
 expert_skills = sa.Table(

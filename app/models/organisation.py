@@ -4,7 +4,7 @@ import enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -22,12 +22,16 @@ class OrganisationKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "member_state": gettext("Member state"),
-            "mission": gettext("Mission"),
-            "hq_department": gettext("HQ department"),
-            "un_hr": gettext("UN HR"),
-        }[self.value]
+        return str(_KIND_LABELS[self])
+
+
+# Each OrganisationKind for people; one string translated per look-up.
+_KIND_LABELS = {
+    OrganisationKind.MEMBER_STATE: _l("Member state"),
+    OrganisationKind.MISSION: _l("Mission"),
+    OrganisationKind.HQ_DEPARTMENT: _l("HQ department"),
+    OrganisationKind.UN_HR: _l("UN HR"),
+}
 
 
 class Organisation(db.Model):

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -27,16 +27,20 @@ class RequestStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "draft": gettext("draft"),
-            "submitted": gettext("submitted"),
-            "open": gettext("open"),
-            "selection": gettext("selection"),
-            "filled": gettext("filled"),
-            "closed_unfilled": gettext("closed unfilled"),
-            "cancelled": gettext("cancelled"),
-            "superseded": gettext("replaced by a revision"),
-        }[self.value]
+        return str(_STATUS_LABELS[self])
+
+
+# Each RequestStatus for people; one string translated per look-up.
+_STATUS_LABELS = {
+    RequestStatus.DRAFT: _l("draft"),
+    RequestStatus.SUBMITTED: _l("submitted"),
+    RequestStatus.OPEN: _l("open"),
+    RequestStatus.SELECTION: _l("selection"),
+    RequestStatus.FILLED: _l("filled"),
+    RequestStatus.CLOSED_UNFILLED: _l("closed unfilled"),
+    RequestStatus.CANCELLED: _l("cancelled"),
+    RequestStatus.SUPERSEDED: _l("replaced by a revision"),
+}
 
 
 request_skills = sa.Table(

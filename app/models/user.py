@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,12 +22,7 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "focal_point": gettext("Member-state focal point"),
-            "requester": gettext("Mission requester"),
-            "hr_reviewer": gettext("HR reviewer"),
-            "admin": gettext("Administrator"),
-        }[self.value]
+        return str(_ROLE_LABELS[self])
 
     @property
     def organisation_kinds(self) -> frozenset[OrganisationKind]:
@@ -40,6 +35,15 @@ class Role(enum.StrEnum):
             "hr_reviewer": frozenset({OrganisationKind.UN_HR}),
             "admin": frozenset(OrganisationKind),
         }[self.value]
+
+
+# Each Role for people; one string translated per look-up.
+_ROLE_LABELS = {
+    Role.FOCAL_POINT: _l("Member-state focal point"),
+    Role.REQUESTER: _l("Mission requester"),
+    Role.HR_REVIEWER: _l("HR reviewer"),
+    Role.ADMIN: _l("Administrator"),
+}
 
 
 class User(UserMixin, db.Model):

@@ -81,10 +81,15 @@ class SharedIndexes:
         key = hashlib.sha256(database.encode()).hexdigest()[:16]
         self.directory = Path(root) / key
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._lock = FileLock(self.directory / "build.lock")
+        self._lock: FileLock | None = None
+        self._lock_pid = 0
 
     def lock(self) -> FileLock:
-        """Held while a process builds (the others wait on it, then load)."""
+        """Held while a process builds (the others wait on it, then load). Each process has a
+        lock of its own: a web worker's index is made in the master before the fork, and a lock
+        made there is not the worker's (filelock refuses one inherited across a fork)."""
+        if self._lock is None or self._lock_pid != os.getpid():
+            self._lock, self._lock_pid = FileLock(self.directory / "build.lock"), os.getpid()
         return self._lock
 
     def latest(self) -> Build | None:

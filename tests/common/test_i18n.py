@@ -12,7 +12,15 @@ from flask_babel import force_locale
 
 from app.common import i18n
 from app.extensions import db
-from app.models import User
+from app.models import (
+    CandidateState,
+    DismissReason,
+    ExpertStatus,
+    OrganisationKind,
+    RequestStatus,
+    Role,
+    User,
+)
 from tests.conftest import login, submit_form
 
 
@@ -149,3 +157,18 @@ def test_babel_context_is_flask_babels_own_namespace(app):
             assert str(i18n._babel_context().babel_locale) == "fr"
     with app.app_context():
         assert i18n._flask_babel_context() is i18n._babel_context()
+
+
+LABELLED = [RequestStatus, ExpertStatus, CandidateState, DismissReason, Role, OrganisationKind]
+
+
+@pytest.mark.parametrize("kind", LABELLED, ids=lambda kind: kind.__name__)
+def test_every_member_of_a_labelled_kind_has_a_label_in_every_language(app, kind):
+    """A member added without its label would be a page that fails; each label is translated."""
+    with app.test_request_context(), force_locale(i18n.DEFAULT):
+        english = {member: member.label for member in kind}
+    assert all(english.values())
+    for language in i18n.LANGUAGES:
+        if language != i18n.DEFAULT:
+            messages = catalogue(language)
+            assert all(messages.get(label) and messages[label].string for label in english.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import threading
 
 import numpy as np
@@ -114,3 +115,20 @@ def test_a_build_serves_a_worker_only_when_it_can_be_caught_up(id_change):
     )
     assert not build.is_as_new_as(3, now + timedelta(seconds=1), 10)
     assert build.is_as_new_as(3, now - timedelta(seconds=1), 9)
+
+
+def _build_in_child(shared: SharedIndexes) -> None:
+    with shared.lock():
+        pass
+
+
+def test_a_worker_forked_from_the_master_takes_the_build_lock_of_its_own(tmp_path):
+    """gunicorn forks the workers from the master, which made the index (and its lock): a
+    worker that rebuilds or loads a new generation takes the lock itself."""
+    shared = SharedIndexes(tmp_path, "sqlite://")
+    with shared.lock():
+        pass
+    child = multiprocessing.get_context("fork").Process(target=_build_in_child, args=(shared,))
+    child.start()
+    child.join(timeout=30)
+    assert child.exitcode == 0
