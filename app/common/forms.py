@@ -43,6 +43,12 @@ class Select(wtforms.widgets.Select):
         selected = "selected " if choice.selected else ""
         return Markup(f'<option {selected}value="{escape(value)}">{label}</option>')  # noqa: S704 (escaped)
 
+    @classmethod
+    def _dispatch_render_option(cls):  # type: ignore[no-untyped-def]
+        # WTForms reads render_option's signature on every select it writes (inspect.signature,
+        # a tenth of a page's form); this one's is WTForms' own: (choice, **kwargs).
+        return cls.render_option
+
 
 class SelectField(wtforms.SelectField):
     """A select of civcap's forms (``Select``); use it instead of WTForms' own."""

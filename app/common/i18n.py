@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -101,7 +102,13 @@ def listed(items: Iterable[Any]) -> str:
 
 def day(value: date | None) -> str:
     """A date for people, in the page's language."""
-    return "" if value is None else format_date(value, "medium", locale=_date_locale())
+    return "" if value is None else _day(value, _date_locale())
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, locale: str) -> str:
+    # A list of fifty requests writes fifty start dates, most of them seen before.
+    return format_date(value, "medium", locale=locale)
 
 
 @contextmanager

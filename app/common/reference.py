@@ -86,16 +86,32 @@ def _reader_locale() -> Locale | None:
     return locale if locale is not None and locale.language != "en" else None
 
 
+def _reader_language() -> str | None:
+    locale = _reader_locale()
+    return None if locale is None else str(locale)
+
+
 def country_choices() -> list[tuple[str, str]]:
     """Every country, named and sorted in the reader's language."""
+    return list(_country_choices(_reader_language()))
+
+
+@cache
+def _country_choices(language: str | None) -> tuple[tuple[str, str], ...]:
+    # The same for every page in ``language`` (made once; a menu of it is on many pages).
     pairs = [(c.code, country_name(c.code)) for c in countries().values()]
-    return sorted(pairs, key=lambda cn: cn[1].casefold())
+    return tuple(sorted(pairs, key=lambda cn: cn[1].casefold()))
 
 
 def language_choices() -> list[tuple[str, str]]:
     """The UN languages first, then the others; named in the reader's language, capitalised as
     menus are (CLDR's names are lower case in French and Spanish)."""
-    return [(code, capitalised(language_name(code))) for code in languages()]
+    return list(_language_choices(_reader_language()))
+
+
+@cache
+def _language_choices(language: str | None) -> tuple[tuple[str, str], ...]:
+    return tuple((code, capitalised(language_name(code))) for code in languages())
 
 
 def capitalised(name: str) -> str:

@@ -14,7 +14,7 @@ from flask import request as http_request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import defer, joinedload, lazyload
 from werkzeug.wrappers import Response
 
 from app.candidates import queries as candidate_queries
@@ -45,11 +45,13 @@ def index() -> str:
         status=filter_text(values, "status"),
         exclude_drafts=True,
     )
-    # The list shows each request's organisation and languages, not its skills.
+    # The list shows each request's organisation and languages, not its skills nor its terms
+    # of reference (pages of text each, in real requests).
     query = search.requests(filters).options(
         joinedload(ExpertiseRequest.organisation),
         lazyload(ExpertiseRequest.preferred_languages),
         lazyload(ExpertiseRequest.skills),
+        defer(ExpertiseRequest.terms_of_reference, raiseload=True),
     )
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"])
     return render_template("requests/hr_index.html", filters=form, page=page)

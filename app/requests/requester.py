@@ -11,6 +11,7 @@ from flask import request as http_request
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import defer
 from werkzeug.wrappers import Response
 
 from app.candidates import queries as candidate_queries
@@ -54,7 +55,7 @@ def index() -> str:
             status=str(values.get("status") or ""),
             area=str(values.get("area") or ""),
         )
-    )
+    ).options(defer(ExpertiseRequest.terms_of_reference, raiseload=True))  # not in the list
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"])
     return render_template("requests/index.html", filters=filters, page=page)
 

@@ -73,6 +73,9 @@ def test_dates_are_written_for_the_locale(app):
             assert i18n.moment(moment) == "2 déc. 2026, 09:05 UTC"
         with force_locale("en"):
             assert i18n.moment(moment) == "2 Dec 2026, 09:05 UTC"  # the UN's British usage
+            assert i18n.day(moment.date()) == "2 Dec 2026"
+        with force_locale("fr"):
+            assert i18n.day(moment.date()) == "2 déc. 2026"  # the same day, now in French
 
 
 def test_countries_regions_and_languages_are_named_in_the_readers_language(app):
@@ -91,6 +94,11 @@ def test_countries_regions_and_languages_are_named_in_the_readers_language(app):
         with force_locale("en"):
             assert reference.country_name("CI") == "Côte d'Ivoire"
             assert reference.region_name("Western Africa") == "Western Africa"
+            # The menus are made once per language: English ones after French ones.
+            assert ("DE", "Germany") in reference.country_choices()
+            assert ("de", "German") in reference.language_choices()
+        with force_locale("es"):
+            assert ("de", "Alemán") in reference.language_choices()
 
 
 def test_the_experts_link_pages_speak_the_experts_language(app, client):
