@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from app.outreach import focal_point as outreach_focal_point
     from app.personal_data import admin as personal_data_admin
     from app.personal_data import focal_point as personal_data_focal_point
+    from app.readiness import hr as readiness_hr
     from app.requests import api as requests_api
     from app.requests import hr as requests_hr
     from app.requests import requester
@@ -171,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
         "imports": [imports_focal_point],
         "suggestions": [suggestions_hr, suggestions_api],
         "candidates": [candidates_hr, candidates_api],
+        "readiness": [readiness_hr],
         "outreach": [outreach_focal_point, outreach_api],
         "requests": [requester, requests_hr, requests_api],
         "dashboards": [dashboards_hr, dashboards_focal_point, dashboards_requester],
@@ -288,6 +290,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app.common import documents, reference
+    from app.models import ReadinessStatus
     from app.models.taxonomy import area_label
 
     app.jinja_env.globals.update(
@@ -298,4 +301,5 @@ def register_template_helpers(app: Flask) -> None:
         region_name=reference.region_name,
         modality_label=lambda code: reference.MODALITIES.get(code, code),
         gender_label=lambda code: reference.GENDERS.get(code, code),
+        readiness_statuses=list(ReadinessStatus),
     )

@@ -6,16 +6,20 @@ from datetime import date
 from itertools import count
 from typing import Any
 
+import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from app.accounts import organisations
 from app.common.vocabulary import SkillVocabulary, core_areas
 from app.extensions import db
 from app.models import (
+    Candidate,
     Expert,
     ExpertiseRequest,
     Organisation,
     OrganisationKind,
+    ReadinessItem,
+    ReadinessStatus,
     RequestStatus,
     Role,
     User,
@@ -136,3 +140,25 @@ def make_request(
     db.session.add(request)
     db.session.commit()
     return request
+
+
+def make_ready(candidate: Candidate) -> None:
+    """Every readiness item of ``candidate`` done and valid long enough (for the tests about
+    other things than readiness, which move candidates to selected and deployed)."""
+    from app.readiness.checklist import kinds_for
+
+    have = {item.code for item in db.session.scalars(
+        sa.select(ReadinessItem).where(ReadinessItem.candidate_id == candidate.id)
+    )}  # fmt: skip
+    for kind in kinds_for(candidate.request):
+        if kind.code not in have:
+            db.session.add(
+                ReadinessItem(
+                    candidate_id=candidate.id,
+                    code=kind.code,
+                    status=ReadinessStatus.DONE,
+                    done_on=date(2026, 1, 5),
+                    valid_until=date(2099, 12, 31),
+                )  # fmt: skip
+            )
+    db.session.commit()

@@ -83,6 +83,7 @@ URLS = [
     ("/requests/new", "GET,POST"),
     ("/requests/new/read", "POST"),
     ("/review/candidates/<int:candidate_id>/move", "POST"),
+    ("/review/candidates/<int:candidate_id>/readiness/<code>", "POST"),
     ("/review/duplicates", "GET"),
     ("/review/duplicates/merge", "POST"),
     ("/review/duplicates/not-the-same", "POST"),

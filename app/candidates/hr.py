@@ -24,6 +24,8 @@ from app.common.errors import Conflict, NotAllowed, ValidationFailed
 from app.common.forms import SelectField, choices
 from app.common.permissions import candidate_for, expert_for, request_for, role_required
 from app.models import CandidateState, DismissReason, Role
+from app.readiness import items as readiness
+from app.readiness.checklist import WITH_CHECKLIST
 
 bp = Blueprint("hr", __name__, url_prefix="/review")
 
@@ -106,6 +108,7 @@ def shortlist(request_id: int) -> str:
         moves={c.id: candidate_service.allowed_moves(c, current_user) for c in candidates},
         form=MoveForm(),
         selections=candidate_service.selections(expertise_request),
+        readiness={c.id: readiness.checklist(c) for c in candidates if c.state in WITH_CHECKLIST},
     )
 
 

@@ -5,7 +5,9 @@ Every transition is one audit event (actor, time, from, to, reason, note). An il
 refused with a message saying what is allowed; a move based on a stale read is refused as a
 conflict (the candidate's version), so two reviewers acting at once never lose an update.
 Selection needs a second HR reviewer, different from the one who recommended (four eyes), and
-never exceeds the request's positions. Nothing here acts by itself: every move has an actor.
+never exceeds the request's positions; selecting and deploying need the candidate's readiness
+items of those moves (``readiness.items.refusal``). Nothing here acts by itself: every move
+has an actor.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from app.models import (
     User,
 )
 from app.notifications import messages as notifications
+from app.readiness import items as readiness
 
 S = CandidateState
 
@@ -213,7 +216,7 @@ def move(
                 state=candidate.state.label,
             )
         )
-    refusal = _refusal(candidate, to, actor)
+    refusal = _refusal(candidate, to, actor) or readiness.refusal(candidate, to)
     if refusal:
         raise NotAllowed(refusal)
     errors = _check_reason(to, reason, note)

@@ -11,6 +11,7 @@ from app.models.mail import OutboxMessage
 from app.models.matching_state import MatchingState
 from app.models.organisation import Organisation, OrganisationKind
 from app.models.publication import RequestPublication
+from app.models.readiness import ReadinessItem, ReadinessStatus
 from app.models.recovery_code import RecoveryCode
 from app.models.request import (
     ExpertiseRequest,
@@ -47,6 +48,8 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OrganisationKind",
+    "ReadinessItem",
+    "ReadinessStatus",
     "RecoveryCode",
     "RequestLanguage",
     "RequestPreferredLanguage",

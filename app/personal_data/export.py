@@ -12,7 +12,7 @@ from app.common import audit
 from app.common.queries import is_record_id, like_pattern
 from app.common.transaction import transaction
 from app.extensions import db
-from app.models import Candidate, Expert, User
+from app.models import Candidate, Expert, ReadinessItem, User
 from app.roster import experts
 
 
@@ -69,6 +69,20 @@ def export(expert: Expert) -> dict[str, Any]:
                 "dismiss_reason": c.dismiss_reason,
                 "since": _iso(c.created_at),
                 "last_change": _iso(c.updated_at),
+                "readiness": [
+                    {
+                        "item": item.code,
+                        "status": item.status.value,
+                        "done_on": _iso(item.done_on),
+                        "valid_until": _iso(item.valid_until),
+                        "note": item.note,
+                    }
+                    for item in db.session.scalars(
+                        sa.select(ReadinessItem)
+                        .where(ReadinessItem.candidate_id == c.id)
+                        .order_by(ReadinessItem.id)
+                    )
+                ],
             }
             for c in db.session.scalars(
                 sa.select(Candidate)

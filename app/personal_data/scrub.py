@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from app.common.api_calls import PREFIX
 from app.common.queries import like_pattern
 from app.extensions import db
-from app.models import AuditEvent, Candidate, IdempotentRequest, OutboxMessage
+from app.models import AuditEvent, Candidate, IdempotentRequest, OutboxMessage, ReadinessItem
 
 # Snapshot keys holding what erasure removes (roster.experts.snapshot, cv.files._facts).
 PERSONAL_KEYS = frozenset(
@@ -129,3 +129,26 @@ def stored_answers(expert_id: int, scrub: Scrubber) -> None:
         scrubbed = scrub.snapshot(body) if about else scrub.value(body)
         if scrubbed != body:
             answer.body = scrubbed
+
+
+def readiness(expert_id: int) -> None:
+    """The expert's readiness items keep their status (figures count them) but lose their
+    dates and notes; the reasons of exceptions in the audit trail are erased too (they may say
+    anything about the person, a medical matter for one)."""
+    candidacies = sa.select(Candidate.id).where(Candidate.expert_id == expert_id)
+    db.session.execute(
+        sa.update(ReadinessItem)
+        .where(ReadinessItem.candidate_id.in_(candidacies))
+        .values(done_on=None, valid_until=None, note=None)
+    )
+    events = AuditEvent.__table__
+    db.session.execute(
+        sa.update(events)
+        .where(
+            events.c.entity_type == "candidate",
+            events.c.entity_id.in_(candidacies),
+            events.c.action.like("readiness.%"),
+            events.c.note.is_not(None),
+        )
+        .values(note="[erased]")
+    )

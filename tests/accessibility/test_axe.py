@@ -55,7 +55,7 @@ from app.suggestions import ranking
 from tests.browser import live_app_for, new_page
 from tests.cast import focal_point_of, member_state
 from tests.conftest import PASSWORD, totp_code
-from tests.factories import make_expert, make_organisation, make_request, make_user
+from tests.factories import make_expert, make_organisation, make_ready, make_request, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -204,6 +204,8 @@ def seed() -> None:
     selected = workflow.add(drafting_, moussa, hr1)
     for to, who in [(S.SHORTLISTED, hr1), (S.CONSULTATION, hr1), (S.RELEASED, fp_sn),
                     (S.INTERVIEW, hr1), (S.RECOMMENDED, hr1), (S.SELECTED, hr2)]:  # fmt: skip
+        if to is S.SELECTED:
+            make_ready(selected)
         workflow.move(selected, to, who)
 
     run = ranking.run_suggestions(court, hr1)  # a saved ranking, for a suggestion's reasons

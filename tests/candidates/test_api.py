@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import AuditEvent, Candidate, CandidateState, RequestStatus
 from tests.api.client import caller
 from tests.conftest import count
-from tests.factories import make_expert, make_request
+from tests.factories import make_expert, make_ready, make_request
 
 S = CandidateState
 
@@ -194,6 +194,7 @@ def test_selection_takes_a_second_hr_reviewer(client, hr1, hr2, shortlist):
     same = move(first, ama.id, "selected", recommended["version"])
     assert same.status_code == 409 and "Four eyes" in same.get_json()["detail"]
 
+    make_ready(ama)
     other = move(caller(client, hr2), ama.id, "selected", recommended["version"])
     assert other.status_code == 200
     assert current(ama).state is S.SELECTED

@@ -183,6 +183,16 @@ def test_the_whole_selection_path_with_four_logins(browser, base_url):
 
     second = person("hr2@un.example")
     shortlist(second)
+    # The screening items hold the selection until they are recorded.
+    second.get_by_role("button", name="Select (approve the recommendation)").click()
+    expect(second.get_by_text("Not ready for selection: Human rights screening")).to_be_visible()
+    for item in ("Human rights screening certification", "Misconduct screening record check"):
+        record = second.locator("details", has_text=f"Record: {item}")
+        record.get_by_text(f"Record: {item}").click()
+        record.get_by_label("done", exact=True).check()
+        record.get_by_label("Done on").fill("2026-11-20")
+        record.get_by_role("button", name="Save").click()
+        expect(second.get_by_text(f"{item} recorded: done.")).to_be_visible()
     hr_move(second, "Select (approve the recommendation)", "selected")
     expect(second.get_by_text("1 of 1 position selected")).to_be_visible()
 

@@ -20,7 +20,7 @@ from app.models import (
 )
 from app.suggestions import ranking, worker_index
 from tests.conftest import count, csrf_token, login
-from tests.factories import make_expert, make_request
+from tests.factories import make_expert, make_ready, make_request
 from tests.pages import page_text
 
 S = CandidateState
@@ -224,6 +224,7 @@ def test_four_eyes_through_the_pages_and_the_request_is_filled(app, client, auth
 
     hr2 = login(app, people["hr2"].email)
     assert "Select (approve the recommendation)" in page_text(hr2.get(shortlist_url(request)))
+    make_ready(ama)
     page = page_text(move(hr2, request, ama, "selected"))
     assert "Ama Owusu is now selected." in page
     ama = candidate_of(request, experts["ama"])
@@ -308,6 +309,7 @@ def test_the_shortlist_exports_to_csv(app, client, auth, cast):
     release(ama, people)
     for state in (S.INTERVIEW, S.RECOMMENDED):
         candidates.move(ama, state, people["hr1"])
+    make_ready(ama)
     candidates.move(ama, S.SELECTED, people["hr2"])
 
     auth.login(people["hr1"].email)

@@ -17,7 +17,7 @@ from app.models import (
     OutboxMessage,
     RequestStatus,
 )
-from tests.factories import make_expert, make_request
+from tests.factories import make_expert, make_ready, make_request
 
 S = CandidateState
 
@@ -39,6 +39,8 @@ def walk(candidate, people, until: CandidateState):
     ]  # fmt: skip
     for state, who, extra in path:
         candidates.move(candidate, state, people[who], **extra)
+        if state is S.RECOMMENDED:
+            make_ready(candidate)  # readiness has tests of its own (tests/readiness)
         if state is until:
             return
 

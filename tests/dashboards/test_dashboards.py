@@ -53,7 +53,7 @@ from app.models import (
 )
 from app.models.suggestion import SuggestionRun
 from tests.cast import focal_point_of, member_state
-from tests.factories import make_expert, make_request
+from tests.factories import make_expert, make_ready, make_request
 from tests.pages import page_html
 
 S = CandidateState
@@ -168,6 +168,8 @@ def world(ghana, mission, other_mission, un_hr, hr1, hr2, focal, requester, othe
         (S.SHORTLISTED, hr1), (S.CONSULTATION, hr1), (S.RELEASED, users["fp_gh"]),
         (S.INTERVIEW, hr1), (S.RECOMMENDED, hr1), (S.SELECTED, hr2),
     ]:  # fmt: skip
+        if to is S.SELECTED:
+            make_ready(c1)
         candidates.move(c1, to, actor)
     # c2: Jean on r2, shortlisted then dismissed.
     add_candidate(r["r2"], e["jean"], S.DISMISSED,

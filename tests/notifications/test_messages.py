@@ -18,7 +18,7 @@ from app.notifications import messages as notifications
 from app.outreach import consultations, publication
 from app.outreach.publication import Audience
 from tests.cast import focal_point_of, member_state
-from tests.factories import make_expert, make_request, make_user
+from tests.factories import make_expert, make_ready, make_request, make_user
 
 PUBLIC_URL = "https://civcap.example.org"
 S = CandidateState
@@ -87,7 +87,9 @@ def recommended(request, expert, people):
     candidates.move(candidate, S.CONSULTATION, people["hr1"])
     consultations.answer(candidate, True, people["fp_gh"])
     candidates.move(candidate, S.INTERVIEW, people["hr1"])
-    return candidates.move(candidate, S.RECOMMENDED, people["hr1"])
+    candidates.move(candidate, S.RECOMMENDED, people["hr1"])
+    make_ready(candidate)
+    return candidate
 
 
 def test_publishing_tells_the_active_focal_points_of_the_states_reached(cast):

@@ -25,6 +25,7 @@ from app.outreach.publication import Audience
 from app.requests import lifecycle
 from tests.factories import (
     make_expert,
+    make_ready,
     make_request,
     request_data,
 )
@@ -165,6 +166,7 @@ def test_recommending_starts_selection_and_the_last_selection_fills(cast):
                        (S.INTERVIEW, "hr1"), (S.RECOMMENDED, "hr1")):  # fmt: skip
         candidates.move(candidate, state, people[who])
     assert request.status is R.SELECTION
+    make_ready(candidate)
     candidates.move(candidate, S.SELECTED, people["hr2"])
     assert request.status is R.FILLED
     sent = db.session.execute(

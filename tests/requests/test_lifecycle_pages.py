@@ -22,7 +22,7 @@ from app.models import (
 from app.suggestions import worker_index
 from tests.cast import focal_point_of, member_state
 from tests.conftest import count, csrf_token, login, submit_form
-from tests.factories import make_expert, make_request
+from tests.factories import make_expert, make_ready, make_request
 from tests.pages import field_error_text, page_text
 
 R, S = RequestStatus, CandidateState
@@ -493,6 +493,8 @@ def test_requester_sees_who_was_selected_and_only_counts_of_the_others(client, a
         (S.SHORTLISTED, hr1), (S.CONSULTATION, hr1), (S.RELEASED, fp),
         (S.INTERVIEW, hr1), (S.RECOMMENDED, hr1), (S.SELECTED, hr2),
     ]:  # fmt: skip
+        if to is S.SELECTED:
+            make_ready(chosen)
         candidates.move(chosen, to, actor)
     auth.login(people["requester"].email)
 

@@ -1,0 +1,140 @@
+"""The readiness checklist: which items a candidate has, who provides each, which move each
+holds, and what makes each one count.
+
+Screening items (human-rights screening, under the UN policy on human rights screening of UN
+personnel; the UN's own misconduct screening record check) hold the selection: the second
+reviewer cannot select until they are done. The others hold the deployment. An item is done
+with its date and, where it has one, the date until which it holds: a passport valid six months
+beyond the assignment's end, a security training certificate still valid on the start date.
+The sending state's release and nomination letter is asked for government-provided personnel
+only, and so is its human-rights certification (other experts certify it themselves).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from app.models import CandidateState, ExpertiseRequest
+from matching import add_months
+
+GOVERNMENT_PROVIDED = "government_provided"
+PASSPORT_MONTHS_BEYOND_END = 6
+
+# From recommendation onward a candidate has a checklist (and it can be recorded).
+WITH_CHECKLIST = frozenset(
+    {CandidateState.RECOMMENDED, CandidateState.SELECTED, CandidateState.DEPLOYED}
+)
+
+
+class Gate(enum.StrEnum):
+    """The move an item must be done before."""
+
+    SELECTION = "selection"
+    DEPLOYMENT = "deployment"
+
+    @property
+    def label(self) -> str:
+        return str(_GATE_LABELS[self])
+
+
+_GATE_LABELS = {Gate.SELECTION: _l("before selection"), Gate.DEPLOYMENT: _l("before deployment")}
+
+# The gates a move must pass: deploying needs what selecting needed too.
+GATES_OF = {
+    CandidateState.SELECTED: (Gate.SELECTION,),
+    CandidateState.DEPLOYED: (Gate.SELECTION, Gate.DEPLOYMENT),
+}
+
+
+class Owner(enum.StrEnum):
+    """Who provides an item (HR records it on the page when it arrives)."""
+
+    MEMBER_STATE = "member_state"
+    HR = "hr"
+    EXPERT = "expert"
+
+    @property
+    def label(self) -> str:
+        return str(_OWNER_LABELS[self])
+
+
+_OWNER_LABELS = {
+    Owner.MEMBER_STATE: _l("the sending member state"),
+    Owner.HR: _l("UN HR"),
+    Owner.EXPERT: _l("the expert"),
+}
+
+
+class Holds(enum.Enum):
+    """Until when a done item must hold."""
+
+    ALWAYS = "always"  # no date until which it holds
+    ON_START = "on_start"  # still valid on the assignment's start date
+    BEYOND_END = "beyond_end"  # valid six months beyond the assignment's end
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: LazyString
+    gate: Gate
+    holds: Holds = Holds.ALWAYS
+    government_provided_only: bool = False
+
+    def owner(self, request: ExpertiseRequest) -> Owner:
+        return _OWNERS[self.code](request)
+
+
+def _sending_state_or_expert(request: ExpertiseRequest) -> Owner:
+    return Owner.MEMBER_STATE if request.modality == GOVERNMENT_PROVIDED else Owner.EXPERT
+
+
+_OWNERS = {
+    "human_rights_screening": _sending_state_or_expert,
+    "misconduct_screening": lambda request: Owner.HR,
+    "release_letter": lambda request: Owner.MEMBER_STATE,
+    "medical_clearance": lambda request: Owner.HR,
+    "security_training": lambda request: Owner.EXPERT,
+    "passport": lambda request: Owner.EXPERT,
+    "visa": lambda request: Owner.HR,
+}
+
+KINDS = (
+    Kind("human_rights_screening", _l("Human rights screening certification"), Gate.SELECTION),
+    Kind("misconduct_screening", _l("Misconduct screening record check"), Gate.SELECTION),
+    Kind(
+        "release_letter",
+        _l("Release and nomination letter"),
+        Gate.DEPLOYMENT,
+        government_provided_only=True,
+    ),
+    Kind("medical_clearance", _l("Medical clearance"), Gate.DEPLOYMENT),
+    Kind("security_training", _l("Security training certificate"), Gate.DEPLOYMENT, Holds.ON_START),
+    Kind("passport", _l("Passport"), Gate.DEPLOYMENT, Holds.BEYOND_END),
+    Kind("visa", _l("Visa"), Gate.DEPLOYMENT),
+)
+BY_CODE = {kind.code: kind for kind in KINDS}
+
+
+def kinds_for(request: ExpertiseRequest) -> list[Kind]:
+    """The items of a candidate for ``request``, in the order of the procedure."""
+    government_provided = request.modality == GOVERNMENT_PROVIDED
+    return [k for k in KINDS if government_provided or not k.government_provided_only]
+
+
+def assignment_end(request: ExpertiseRequest) -> date:
+    return add_months(request.start_date, request.duration_months)
+
+
+def needed_until(kind: Kind, request: ExpertiseRequest) -> date | None:
+    """The date until which a done item must hold, if it has one."""
+    if kind.holds is Holds.ON_START:
+        return request.start_date
+    if kind.holds is Holds.BEYOND_END:
+        return add_months(assignment_end(request), PASSPORT_MONTHS_BEYOND_END)
+    return None
