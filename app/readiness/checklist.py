@@ -83,41 +83,37 @@ class Kind:
     code: str
     label: LazyString
     gate: Gate
+    owner: Owner
     holds: Holds = Holds.ALWAYS
     government_provided_only: bool = False
+    # Outside a secondment there is no sending state to certify it: the expert does.
+    self_certified_otherwise: bool = False
 
-    def owner(self, request: ExpertiseRequest) -> Owner:
-        return _OWNERS[self.code](request)
+    def owner_for(self, request: ExpertiseRequest) -> Owner:
+        if self.self_certified_otherwise and request.modality != GOVERNMENT_PROVIDED:
+            return Owner.EXPERT
+        return self.owner
 
-
-def _sending_state_or_expert(request: ExpertiseRequest) -> Owner:
-    return Owner.MEMBER_STATE if request.modality == GOVERNMENT_PROVIDED else Owner.EXPERT
-
-
-_OWNERS = {
-    "human_rights_screening": _sending_state_or_expert,
-    "misconduct_screening": lambda request: Owner.HR,
-    "release_letter": lambda request: Owner.MEMBER_STATE,
-    "medical_clearance": lambda request: Owner.HR,
-    "security_training": lambda request: Owner.EXPERT,
-    "passport": lambda request: Owner.EXPERT,
-    "visa": lambda request: Owner.HR,
-}
 
 KINDS = (
-    Kind("human_rights_screening", _l("Human rights screening certification"), Gate.SELECTION),
-    Kind("misconduct_screening", _l("Misconduct screening record check"), Gate.SELECTION),
     Kind(
-        "release_letter",
-        _l("Release and nomination letter"),
-        Gate.DEPLOYMENT,
-        government_provided_only=True,
+        "human_rights_screening", _l("Human rights screening certification"), Gate.SELECTION,
+        Owner.MEMBER_STATE, self_certified_otherwise=True,
     ),
-    Kind("medical_clearance", _l("Medical clearance"), Gate.DEPLOYMENT),
-    Kind("security_training", _l("Security training certificate"), Gate.DEPLOYMENT, Holds.ON_START),
-    Kind("passport", _l("Passport"), Gate.DEPLOYMENT, Holds.BEYOND_END),
-    Kind("visa", _l("Visa"), Gate.DEPLOYMENT),
-)
+    Kind("misconduct_screening", _l("Misconduct screening record check"), Gate.SELECTION,
+         Owner.HR),
+    Kind(
+        "release_letter", _l("Release and nomination letter"), Gate.DEPLOYMENT,
+        Owner.MEMBER_STATE, government_provided_only=True,
+    ),
+    Kind("medical_clearance", _l("Medical clearance"), Gate.DEPLOYMENT, Owner.HR),
+    Kind(
+        "security_training", _l("Security training certificate"), Gate.DEPLOYMENT,
+        Owner.EXPERT, Holds.ON_START,
+    ),
+    Kind("passport", _l("Passport"), Gate.DEPLOYMENT, Owner.EXPERT, Holds.BEYOND_END),
+    Kind("visa", _l("Visa"), Gate.DEPLOYMENT, Owner.HR),
+)  # fmt: skip
 BY_CODE = {kind.code: kind for kind in KINDS}
 
 

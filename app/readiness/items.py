@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from babel.lists import format_list
@@ -82,6 +83,28 @@ def _problem(kind: Kind, item: ReadinessItem | None, candidate: Candidate) -> st
             needed=day(needed),
         )
     return None
+
+
+def recorded(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str | None:
+    """A readiness record of the audit trail as people read it ("Passport: to do → done");
+    None for an event that is not one."""
+    kind = BY_CODE.get(str((after or {}).get("item")))
+    if kind is None:
+        return None
+    was = (before or {}).get("status") or ReadinessStatus.PENDING.value
+    return _(
+        "%(item)s: %(before)s → %(after)s",
+        item=kind.label,
+        before=_status_label(was),
+        after=_status_label((after or {}).get("status")),
+    )
+
+
+def _status_label(value: object) -> str:
+    try:
+        return ReadinessStatus(value).label
+    except ValueError:
+        return str(value)
 
 
 def missing(candidate: Candidate, to: CandidateState) -> list[Entry]:

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.common import audit
 from app.models import AuditEvent, CandidateState, DismissReason
+from app.readiness import items as readiness
 
 ACTION_LABELS = {
     # requests for expertise
@@ -57,6 +58,9 @@ ACTION_LABELS = {
     "candidate.selected": _l("Candidate selected"),
     "candidate.deployed": _l("Candidate deployed"),
     "candidate.completed": _l("Assignment completed"),
+    "readiness.done": _l("Readiness item done"),
+    "readiness.pending": _l("Readiness item to do"),
+    "readiness.exception": _l("Readiness exception recorded"),
     # accounts
     "user.created": _l("Account created"),
     "user.activated": _l("Account switched on"),
@@ -161,8 +165,12 @@ def actor(event: AuditEvent) -> str:
 
 
 def move_label(event: AuditEvent) -> str:
-    """A candidate's move, "from → to" (the arrow as the reader's language writes it)."""
+    """A candidate's move, "from → to" (the arrow as the reader's language writes it), or a
+    record of their readiness ("Passport: to do → done")."""
     before, after = event.before or {}, event.after or {}
+    readiness_record = readiness.recorded(before, after)
+    if readiness_record is not None:
+        return readiness_record
     return _(
         "%(before)s → %(after)s",
         before=CandidateState.label_of(before.get("state")),

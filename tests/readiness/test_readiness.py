@@ -214,3 +214,15 @@ def test_export_and_erasure_cover_readiness(cast, admin):
         sa.select(AuditEvent.note).where(AuditEvent.action.like("readiness.%"))
     ).all()
     assert "Cleared in May for another mission" not in notes
+
+
+def test_the_trail_reads_each_record_in_the_readers_words(app, cast):
+    people, request, candidate = cast
+    readiness.record(candidate, "visa", people["hr1"], DONE, done_on=date(2026, 1, 2))
+    readiness.record(candidate, "visa", people["hr1"], EXCEPTION, note="No visa for nationals.")
+    client = login(app, people["hr1"].email)
+    page = page_text(client.get(f"/review/requests/{request.id}"))  # the candidates' moves
+    assert "Visa: to do → done" in page and "Visa: done → exception" in page
+    assert "No visa for nationals." in page
+    shortlist = page_text(client.get(f"/review/requests/{request.id}/shortlist"))
+    assert "Visa: done → exception" in shortlist
