@@ -14,13 +14,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from babel.lists import format_list
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.common import audit
 from app.common.errors import Conflict, FieldError, NotAllowed, ValidationFailed
-from app.common.i18n import day
+from app.common.i18n import day, listed
 from app.common.transaction import flush_or_conflict, transaction
 from app.common.validation import Checker
 from app.extensions import db
@@ -68,7 +66,7 @@ def checklist(candidate: Candidate) -> list[Entry]:
 
 def _problem(kind: Kind, item: ReadinessItem | None, candidate: Candidate) -> str | None:
     if item is None or item.status is ReadinessStatus.PENDING:
-        return _("to do")
+        return ReadinessStatus.PENDING.label
     if item.status is ReadinessStatus.EXCEPTION:
         return None
     needed = needed_until(kind, candidate.request)
@@ -118,9 +116,8 @@ def refusal(candidate: Candidate, to: CandidateState) -> str | None:
     lacking = missing(candidate, to)
     if not lacking:
         return None
-    items = format_list(
-        [_("%(item)s (%(problem)s)", item=str(e.kind.label), problem=e.problem) for e in lacking],
-        locale=get_locale() or "en",
+    items = listed(
+        _("%(item)s (%(problem)s)", item=str(e.kind.label), problem=e.problem) for e in lacking
     )
     if to is CandidateState.SELECTED:
         return _(
