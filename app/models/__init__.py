@@ -4,6 +4,7 @@ from app.models.account_link import AccountLink, LinkPurpose
 from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
 from app.models.candidate import SELECTED_OR_LATER, Candidate, CandidateState, DismissReason
+from app.models.evaluation import Evaluation, EvaluatorRole
 from app.models.expert import Expert, ExpertLanguage, ExpertStatus, NotDuplicate
 from app.models.idempotent_request import IdempotentRequest
 from app.models.import_job import ImportJob, ImportJobStatus
@@ -34,6 +35,8 @@ __all__ = [
     "CandidateState",
     "CoreArea",
     "DismissReason",
+    "Evaluation",
+    "EvaluatorRole",
     "Expert",
     "ExpertLanguage",
     "ExpertStatus",

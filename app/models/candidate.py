@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -125,6 +125,13 @@ class Candidate(db.Model):
     dismiss_note: Mapped[str | None] = mapped_column(sa.Text)
     recommended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     selected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The assignment of a deployed candidate: its first and last days (given at deployment).
+    starts_on: Mapped[date | None] = mapped_column(sa.Date)
+    ends_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    # The day HR and the focal point were first told (daily digest) that the assignment ends soon.
+    ending_told_on: Mapped[date | None] = mapped_column(sa.Date)
+    # When the expert was last sent a signed link to provide their readiness items.
+    readiness_asked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # Indexed: the dashboard's watermark reads the latest change (app.dashboards.figures.cached).
     updated_at: Mapped[datetime] = mapped_column(

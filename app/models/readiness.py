@@ -51,6 +51,12 @@ class ReadinessItem(db.Model):
     done_on: Mapped[date | None] = mapped_column(sa.Date)
     valid_until: Mapped[date | None] = mapped_column(sa.Date)
     note: Mapped[str | None] = mapped_column(sa.Text)
+    # The document attached as evidence (a scan, a certificate): stored outside the web root
+    # under a random name, downloadable only by those who need it.
+    document_file: Mapped[str | None] = mapped_column(sa.String(100))
+    document_filename: Mapped[str | None] = mapped_column(sa.String(255))
+    document_content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    document_uploaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -99,6 +99,9 @@ class ExpertiseRequest(db.Model):
     duty_station: Mapped[str | None] = mapped_column(sa.String(120))
     country: Mapped[str | None] = mapped_column(sa.String(2))
     modality: Mapped[str] = mapped_column(sa.String(30))
+    # A high-risk duty station asks more of a candidate's readiness (the advanced security
+    # training: app.readiness.checklist).
+    high_risk: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     positions: Mapped[int] = mapped_column(default=1)
     status: Mapped[RequestStatus] = mapped_column(
         enum_column(RequestStatus, "request_status"),
