@@ -289,6 +289,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.assignments import history
     from app.common import documents, reference
     from app.models import ReadinessStatus
     from app.models.taxonomy import area_label
@@ -297,6 +298,7 @@ def register_template_helpers(app: Flask) -> None:
         area_label=area_label,
         document_types=documents.ACCEPT,
         country_name=reference.country_name,
+        deployment_history=history.deployments,
         language_name=reference.language_name,
         region_name=reference.region_name,
         modality_label=lambda code: reference.MODALITIES.get(code, code),

@@ -32,6 +32,7 @@ FEATURES = [
     "readiness",
     "candidates",
     "outreach",
+    "assignments",
     "requests",
     "imports",
     "dashboards",
