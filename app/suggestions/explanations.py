@@ -67,6 +67,7 @@ class Explained:
     preferred: list[LanguageLine] = field(default_factory=list)
     band: str | None = None  # strong, possible, weak; None in runs saved before bands
     relevance: str = ""  # why the suggestion is in its band, in a sentence
+    deployed: str = ""  # past UN deployments through civcap, in a sentence ("" when none)
 
 
 def facts_record(facts: Facts | None) -> dict[str, Any] | None:
@@ -415,18 +416,19 @@ def explain(explanation: dict[str, Any]) -> Explained:
             skills, languages, [f for f in fit if f], list(explanation.get("reasons", []))
         )
     facts = _facts(record)
-    fit = [
+    lines = [
         availability_sentence(facts),
         seniority_sentence(facts),
         modality_sentence(facts),
         area_sentence(facts),
     ]
-    if facts.deployments:
-        fit.append(deployments_sentence(facts))
+    deployed = deployments_sentence(facts)
+    if deployed:
+        lines.append(deployed)
     return Explained(
         skills=skills,
         languages=languages,
-        fit=fit,
+        fit=lines,
         shortfalls=[shortfall_sentence(s) for s in facts.shortfalls],
         preferred=[LanguageLine(preferred_sentence(fit), fit.met) for fit in facts.preferred],
         band=facts.relevance.band if facts.relevance else None,
@@ -435,4 +437,5 @@ def explain(explanation: dict[str, Any]) -> Explained:
             if facts.relevance
             else ""
         ),
+        deployed=deployed,
     )

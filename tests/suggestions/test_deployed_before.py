@@ -62,6 +62,11 @@ def test_a_deployment_in_the_area_reaches_the_next_suggestions_and_their_explana
     assert after[second.id]["deployed_before"] > after[roster["best"].id]["deployed_before"]
     page = reasons(client, police_request, second)
     assert "Deployed with the UN in this area before: UNMISS (2025)" in page
+    # The list says it too, once, on the expert's row.
+    listed = page_text(client.get(url(police_request)))
+    assert listed.count("Deployed with the UN") == 1
+    row = listed[listed.index(second.full_name) :]
+    assert row[: row.index("</tr>")].count("in this area before: UNMISS (2025)") == 1
     assert "Deployed with the UN" not in reasons(client, police_request, roster["best"])
 
     # Completed, the assignment still counts.
