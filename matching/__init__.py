@@ -26,6 +26,7 @@ from matching._records import (
     ExpertProfile,
     Facts,
     LanguageFit,
+    PastDeployment,
     Ranking,
     Relevance,
     RequestProfile,
@@ -37,7 +38,7 @@ from matching._saved import save as save_matcher
 from matching._semantic import SemanticSimilarity, UniversalSentenceEncoder
 from matching._text import TextSimilarity
 
-__version__ = "1.5"
+__version__ = "1.6"
 
 __all__ = [
     "BANDS",
@@ -54,6 +55,7 @@ __all__ = [
     "Filters",
     "LanguageFit",
     "Matcher",
+    "PastDeployment",
     "Ranking",
     "Relevance",
     "RelevanceBands",

@@ -103,6 +103,9 @@ class RosterIndex:
         self.available_from = np.zeros(0, dtype=np.int32)
         self.available_until = np.zeros(0, dtype=np.int32)
         self.area_bits = np.zeros(0, dtype=np.int64)
+        # The core areas of each row's past deployments, and whether it has any.
+        self.deployed_bits = np.zeros(0, dtype=np.int64)
+        self.deployed = np.zeros(0, dtype=bool)
         self.modality_bits = np.zeros(0, dtype=np.int64)
         self.nationality = np.zeros(0, dtype=np.int32)
         self.gender = np.zeros(0, dtype=np.int32)
@@ -194,6 +197,14 @@ class RosterIndex:
         )  # fmt: skip
         self.area_bits = np.concatenate(
             [self.area_bits, np.array([bits(p.areas, self.areas) for p in profiles], np.int64)]
+        )
+        self.deployed_bits = np.concatenate(
+            [self.deployed_bits,
+             np.array([bits([d.area for d in p.deployments], self.areas) for p in profiles],
+                      np.int64)]
+        )  # fmt: skip
+        self.deployed = np.concatenate(
+            [self.deployed, np.array([bool(p.deployments) for p in profiles], dtype=bool)]
         )
         self.modality_bits = np.concatenate(
             [self.modality_bits,

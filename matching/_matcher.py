@@ -27,7 +27,7 @@ from matching._text import TextSimilarity, expert_text
 
 SIGNALS = (
     "text", "meaning", "skills", "area", "seniority", "modality", "languages", "availability",
-    "preferred",
+    "preferred", "deployed_before",
 )  # fmt: skip
 
 
@@ -62,6 +62,10 @@ class Weights:
         Mean over the request's preferred languages of how far the held level reaches, as for
         ``languages``; 0 for everyone when none is preferred. It only ranks: a preferred
         language never decides deployability.
+    deployed_before
+        1 when the expert has been deployed with the UN through civcap (deployed or completed)
+        in the request's core area, 0.5 when only in other areas, 0 when never. Small: it
+        breaks ties among comparable profiles, it never outweighs the fit.
     """
 
     text: float = 0.16
@@ -73,6 +77,7 @@ class Weights:
     languages: float = 0.015
     availability: float = 0.015
     preferred: float = 0.04
+    deployed_before: float = 0.02
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -210,6 +215,11 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             if request.preferred_languages
             else np.zeros(index.rows, dtype=np.float32)
         )
+        deployed_before = np.where(index.deployed, np.float32(0.5), np.float32(0.0)).astype(
+            np.float32
+        )
+        if area_code is not None:
+            deployed_before[((index.deployed_bits >> area_code) & 1).astype(bool)] = 1.0
         start = request.start_date.toordinal()
         availability = np.clip(
             1.0 - np.maximum(index.available_from - start, 0) / 60.0, 0.0, 1.0
@@ -218,7 +228,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             "text": text, "meaning": meaning, "skills": skills, "area": area,
             "seniority": seniority,
             "modality": modality, "languages": languages, "availability": availability,
-            "preferred": preferred,
+            "preferred": preferred, "deployed_before": deployed_before,
             "text_cosine": text_cosine, "meaning_cosine": meaning_cosine,
         }  # fmt: skip
 
@@ -355,6 +365,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                     for code, level in sorted(request.preferred_languages.items())
                 ),
                 relevance=why,
+                deployments=tuple(sorted(expert.deployments, key=lambda d: d.area != request.area)),
             )
             return Suggestion(
                 expert_id=expert.expert_id,

@@ -17,6 +17,19 @@ def cefr_rank(level: str) -> int:
 
 
 @dataclass(frozen=True)
+class PastDeployment:
+    """One UN assignment an expert took through civcap: deployed on it, or completed it.
+
+    ``area`` is the core area code of the request it filled, ``mission`` the name of the
+    requesting mission or office, ``year`` the year it started (None when not recorded).
+    """
+
+    area: str
+    mission: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True)
 class ExpertProfile:
     """What the matcher knows of one expert.
 
@@ -41,6 +54,9 @@ class ExpertProfile:
     nationality, gender : str
     global_south : bool
         Whether the nationality is in the global South (for filters and outreach, not ranking).
+    deployments : tuple of PastDeployment
+        The UN assignments the expert took through civcap (deployed or completed), most
+        recent first; the ``deployed_before`` signal reads their areas.
     """
 
     expert_id: int
@@ -56,6 +72,7 @@ class ExpertProfile:
     nationality: str = ""
     gender: str = "undisclosed"
     global_south: bool = False
+    deployments: tuple[PastDeployment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +186,8 @@ class Facts:
     preferred: tuple[LanguageFit, ...] = ()
     # The relevance band and the figures it rests on; None in facts saved before bands.
     relevance: Relevance | None = None
+    # The expert's past UN assignments through civcap, those in the request's area first.
+    deployments: tuple[PastDeployment, ...] = ()
 
     @property
     def days_after_start(self) -> int:
@@ -182,6 +201,11 @@ class Facts:
     @property
     def works_in_area(self) -> bool:
         return self.area in self.areas
+
+    @property
+    def deployed_in_area(self) -> bool:
+        """Whether the expert has been deployed with the UN in the request's area before."""
+        return any(d.area == self.area for d in self.deployments)
 
     @property
     def experienced_enough(self) -> bool:

@@ -104,7 +104,9 @@ class ExplanationSchema(Schema):
     fit = fields.List(
         fields.String(),
         required=True,
-        metadata={"description": "Availability, experience, modality, core area"},
+        metadata={
+            "description": "Availability, experience, modality, core area, past UN deployments"
+        },
     )
     shortfalls = fields.List(
         fields.String(),

@@ -19,7 +19,16 @@ from flask_babel import lazy_gettext as _l
 from app.common.i18n import day, listed
 from app.common.reference import MODALITIES, capitalised, language_name
 from app.models.taxonomy import area_label
-from matching import POSSIBLE, STRONG, WEAK, Facts, LanguageFit, Relevance, Shortfall
+from matching import (
+    POSSIBLE,
+    STRONG,
+    WEAK,
+    Facts,
+    LanguageFit,
+    PastDeployment,
+    Relevance,
+    Shortfall,
+)
 
 # The matcher's signals (``matching.SIGNALS``) as the page names them.
 SIGNAL_LABELS = {
@@ -32,6 +41,7 @@ SIGNAL_LABELS = {
     "languages": _l("languages"),
     "availability": _l("availability"),
     "preferred": _l("preferred languages"),
+    "deployed_before": _l("deployed before"),
 }
 
 
@@ -57,6 +67,7 @@ class Explained:
     preferred: list[LanguageLine] = field(default_factory=list)
     band: str | None = None  # strong, possible, weak; None in runs saved before bands
     relevance: str = ""  # why the suggestion is in its band, in a sentence
+    deployed: str = ""  # past UN deployments through civcap, in a sentence ("" when none)
 
 
 def facts_record(facts: Facts | None) -> dict[str, Any] | None:
@@ -78,6 +89,9 @@ def facts_record(facts: Facts | None) -> dict[str, Any] | None:
             {"code": fit.code, "level": fit.required, "held": fit.held} for fit in facts.preferred
         ],
         "relevance": _relevance_record(facts.relevance),
+        "deployments": [
+            {"area": d.area, "mission": d.mission, "year": d.year} for d in facts.deployments
+        ],
     }
 
 
@@ -165,6 +179,10 @@ def _facts(record: dict[str, Any]) -> Facts:
             LanguageFit(p["code"], p["level"], p.get("held")) for p in record.get("preferred", [])
         ),
         relevance=_relevance(record.get("relevance")),
+        deployments=tuple(
+            PastDeployment(d["area"], d.get("mission") or "", d.get("year"))
+            for d in record.get("deployments", [])
+        ),
     )
 
 
@@ -285,6 +303,33 @@ def area_sentence(facts: Facts) -> str:
     return _("No core area given")
 
 
+def deployments_sentence(facts: Facts) -> str:
+    """The expert's past UN assignments through civcap: those in the request's area when there
+    are any, else the others with their areas ("" when there is none)."""
+    here = [d for d in facts.deployments if d.area == facts.area]
+    if here:
+        return _(
+            "Deployed with the UN in this area before: %(missions)s",
+            missions=listed([_mission(d) for d in here]),
+        )
+    if facts.deployments:
+        return _(
+            "Deployed with the UN before, in another area: %(missions)s",
+            missions=listed([_mission(d, with_area=True) for d in facts.deployments]),
+        )
+    return ""
+
+
+def _mission(deployment: PastDeployment, with_area: bool = False) -> str:
+    mission, year = deployment.mission, deployment.year
+    if with_area:
+        area = area_label(deployment.area)
+        if year:
+            return _("%(mission)s (%(area)s, %(year)s)", mission=mission, area=area, year=year)
+        return _("%(mission)s (%(area)s)", mission=mission, area=area)
+    return _("%(mission)s (%(year)s)", mission=mission, year=year) if year else mission
+
+
 # The bands (``matching.BANDS``) as the page names them.
 BAND_LABELS = {STRONG: _l("strong"), POSSIBLE: _l("possible"), WEAK: _l("weak")}
 # Closeness in wording or meaning from which it counts as close, or as somewhat close.
@@ -371,15 +416,19 @@ def explain(explanation: dict[str, Any]) -> Explained:
             skills, languages, [f for f in fit if f], list(explanation.get("reasons", []))
         )
     facts = _facts(record)
+    lines = [
+        availability_sentence(facts),
+        seniority_sentence(facts),
+        modality_sentence(facts),
+        area_sentence(facts),
+    ]
+    deployed = deployments_sentence(facts)
+    if deployed:
+        lines.append(deployed)
     return Explained(
         skills=skills,
         languages=languages,
-        fit=[
-            availability_sentence(facts),
-            seniority_sentence(facts),
-            modality_sentence(facts),
-            area_sentence(facts),
-        ],
+        fit=lines,
         shortfalls=[shortfall_sentence(s) for s in facts.shortfalls],
         preferred=[LanguageLine(preferred_sentence(fit), fit.met) for fit in facts.preferred],
         band=facts.relevance.band if facts.relevance else None,
@@ -388,4 +437,5 @@ def explain(explanation: dict[str, Any]) -> Explained:
             if facts.relevance
             else ""
         ),
+        deployed=deployed,
     )

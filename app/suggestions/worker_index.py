@@ -10,7 +10,10 @@ a background thread, while the old one keeps serving — when ``civcap reindex``
 generation, when the newest id drops (only a deletion explains that), or when upserts reach a
 quarter of the roster (their new words are not in the fitted vocabulary).
 
-Only experts who can be suggested are indexed: status ``active`` with consent recorded.
+Only experts who can be suggested are indexed: status ``active`` with consent recorded. Each
+profile carries the expert's past UN assignments through civcap (candidates deployed or
+completed, with their request's core area and mission) for the ``deployed_before`` signal; a
+candidate's move to deployed or completed touches the expert, so the next ranking upserts them.
 """
 
 from __future__ import annotations
@@ -33,16 +36,19 @@ from app.common.transaction import transaction
 from app.extensions import db
 from app.jobs import enqueue_now
 from app.models import (
+    Candidate,
+    CandidateState,
     Expert,
     ExpertiseRequest,
     ExpertLanguage,
     ExpertStatus,
     MatchingState,
+    Organisation,
     Skill,
 )
 from app.models.expert import ExpertModality, expert_areas, expert_skills
 from app.suggestions.shared_index import Build, SharedIndexes
-from matching import ExpertProfile, Filters, Matcher, Ranking, RequestProfile
+from matching import ExpertProfile, Filters, Matcher, PastDeployment, Ranking, RequestProfile
 
 MATCHER_VERSION = f"civcap-matching {matching.__version__}"
 
@@ -71,6 +77,7 @@ def load_profiles(changed_since: datetime | None = None) -> tuple[list[ExpertPro
     skills: dict[int, list[str]] = defaultdict(list)
     areas: dict[int, list[str]] = defaultdict(list)
     modalities: dict[int, list[str]] = defaultdict(list)
+    deployments: dict[int, list[PastDeployment]] = defaultdict(list)
     # The whole roster in one pass per table; a few changed experts by their ids.
     for chunk in _chunks(ids) if changed_since is not None else [None]:
 
@@ -101,6 +108,17 @@ def load_profiles(changed_since: datetime | None = None) -> tuple[list[ExpertPro
             )
         ):
             modalities[eid].append(modality)
+        for eid, area, mission, starts_on in db.session.execute(
+            sa.select(Candidate.expert_id, ExpertiseRequest.area_code, Organisation.name,
+                      Candidate.starts_on)
+            .join(ExpertiseRequest, ExpertiseRequest.id == Candidate.request_id)
+            .join(Organisation, Organisation.id == ExpertiseRequest.organisation_id)
+            .where(Candidate.state.in_(PAST_DEPLOYMENT), where(Candidate.expert_id))
+            .order_by(Candidate.starts_on.desc().nulls_last(), Candidate.id.desc())
+        ):  # fmt: skip
+            deployments[eid].append(
+                PastDeployment(area, mission, starts_on.year if starts_on else None)
+            )
     known = countries()
     profiles = [
         ExpertProfile(
@@ -117,10 +135,28 @@ def load_profiles(changed_since: datetime | None = None) -> tuple[list[ExpertPro
             nationality=r.nationality,
             gender=r.gender,
             global_south=bool(known.get(r.nationality) and known[r.nationality].global_south),
+            deployments=tuple(deployments[r.id]),
         )
         for r in keep
     ]
     return profiles, gone
+
+
+# A candidate in these states is a past UN assignment of their expert (``deployed_before``).
+PAST_DEPLOYMENT = (CandidateState.DEPLOYED, CandidateState.COMPLETED)
+
+
+@sa.event.listens_for(Candidate.state, "set", active_history=True)
+def _deployment_reaches_the_index(candidate: Candidate, value: Any, old: Any, _: Any) -> None:
+    """A candidate deployed or completed, on any path, changes their expert's profile: the
+    expert is touched (as ``roster.experts.touch`` does), so every index upserts them."""
+    if value == old or value not in PAST_DEPLOYMENT:
+        return
+    expert = candidate.expert or (
+        db.session.get(Expert, candidate.expert_id) if candidate.expert_id else None
+    )
+    if expert is not None:
+        expert.updated_at = datetime.now(UTC)
 
 
 def _chunks(ids: Sequence[int], size: int = 900) -> list[Sequence[int]]:

@@ -181,3 +181,21 @@ def test_runs_saved_before_bands_show_no_band(app):
     with app.test_request_context(), force_locale("en"):
         x = explanations.explain(saved(facts()))
     assert x.band is None and x.relevance == ""
+
+
+def test_past_deployments_in_the_area_first_else_the_others_with_their_areas(app):
+    from matching import PastDeployment
+
+    here, there = PastDeployment("justice", "UNMISS", 2025), PastDeployment("security", "MINUSCA")
+    with app.test_request_context(), force_locale("en"):
+        both = explanations.explain(saved(facts(deployments=(here, there)))).fit
+        elsewhere = explanations.explain(saved(facts(deployments=(there,)))).fit
+        none = explanations.explain(saved(facts())).fit
+        record = saved(facts())
+        del record["facts"]["deployments"]  # a run saved before deployments were kept
+        older = explanations.explain(record).fit
+    assert both[-1] == "Deployed with the UN in this area before: UNMISS (2025)"
+    assert elsewhere[-1] == "Deployed with the UN before, in another area: MINUSCA (Security)"
+    assert len(none) == len(older) == 4
+    assert not any("Deployed" in line for line in none + older)
+    assert explanations.signal_label("deployed_before") == "deployed before"
