@@ -12,6 +12,9 @@ from pathlib import Path
 from flask import abort, current_app, send_file
 from werkzeug.wrappers import Response
 
+# The readiness items' documents (kept by readiness.documents, deleted by personal_data.erasure).
+READINESS = "readiness"
+
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z]{3,4}$")
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]+')
 

@@ -20,7 +20,7 @@ from app.common.documents import EVIDENCE_EXTENSIONS
 from app.common.uploads import read_limited
 from app.models import ReadinessItem
 
-AREA = "readiness"
+AREA = stored_files.READINESS
 
 
 @dataclass(frozen=True)

@@ -161,15 +161,44 @@ def may_record(who: User | Expert, candidate: Candidate, kind: Kind) -> bool:
         return True
     if who.role is Role.FOCAL_POINT:
         return (
-            owner is Owner.MEMBER_STATE
-            and who.organisation_id == candidate.expert.organisation_id
+            owner is Owner.MEMBER_STATE and who.organisation_id == candidate.expert.organisation_id
         )
     return False
+
+
+def member_state_candidates(organisation_id: int) -> list[Candidate]:
+    """The candidates, from the recommendation on, whose expert the member state nominates."""
+    return list(
+        db.session.scalars(
+            sa.select(Candidate)
+            .join(Expert, Expert.id == Candidate.expert_id)
+            .where(
+                Expert.organisation_id == organisation_id,
+                Candidate.state.in_(WITH_CHECKLIST),
+            )
+            .order_by(Candidate.id)
+        )
+    )
 
 
 def entries_for(who: User | Expert, candidate: Candidate) -> list[Entry]:
     """The items of the candidate's checklist ``who`` provides, as ``checklist`` judges them."""
     return [e for e in checklist(candidate) if may_record(who, candidate, e.kind)]
+
+
+def item_for(who: User | Expert, candidate: Candidate, code: str) -> ReadinessItem | None:
+    """The candidate's recorded item ``code``, if ``who`` provides it (``may_record``); else
+    None (no such item, not theirs, not recorded yet)."""
+    kind = BY_CODE.get(code)
+    if kind is None or kind not in kinds_for(candidate.request):
+        return None
+    if not may_record(who, candidate, kind):
+        return None
+    return db.session.scalar(
+        sa.select(ReadinessItem).where(
+            ReadinessItem.candidate_id == candidate.id, ReadinessItem.code == code
+        )
+    )
 
 
 def _not_theirs(kind: Kind, candidate: Candidate) -> str:
