@@ -42,6 +42,8 @@ def _owned_by(candidate: Candidate, owner: Owner) -> list[str]:
 
 def _ask_focal_points(candidate: Candidate) -> None:
     expert, request = candidate.expert, candidate.request
+    if not _owned_by(candidate, Owner.MEMBER_STATE):
+        return  # outside a secondment the member state provides nothing
     for user in focal_points([expert.organisation_id]):
         with force_locale(i18n.language_of(user)):
             items = "".join(f"- {item}\n" for item in _owned_by(candidate, Owner.MEMBER_STATE))

@@ -142,6 +142,10 @@ def test_each_owner_records_their_own_items_only(cast, ghana, mission):
     kind = BY_CODE["human_rights_screening"]
     assert items.may_record(expert, as_consultant, kind)
     assert not items.may_record(fp_gh, as_consultant, kind)
+    # ... and the member state, having nothing to provide, is not asked for anything.
+    asked = [m.event for m in outbox()]
+    assert asked.count("readiness.asked") == 2  # Ama's and Kofi's secondments
+    assert asked.count("readiness.link") == 2  # Ama twice; Kofi has no email
 
 
 # Documents -------------------------------------------------------------------------------------
