@@ -148,6 +148,8 @@ def register_blueprints(app: Flask) -> None:
     from app.outreach import focal_point as outreach_focal_point
     from app.personal_data import admin as personal_data_admin
     from app.personal_data import focal_point as personal_data_focal_point
+    from app.readiness import expert as readiness_expert
+    from app.readiness import focal_point as readiness_focal_point
     from app.readiness import hr as readiness_hr
     from app.requests import api as requests_api
     from app.requests import hr as requests_hr
@@ -172,7 +174,7 @@ def register_blueprints(app: Flask) -> None:
         "imports": [imports_focal_point],
         "suggestions": [suggestions_hr, suggestions_api],
         "candidates": [candidates_hr, candidates_api],
-        "readiness": [readiness_hr],
+        "readiness": [readiness_hr, readiness_focal_point, readiness_expert],
         "outreach": [outreach_focal_point, outreach_api],
         "requests": [requester, requests_hr, requests_api],
         "dashboards": [dashboards_hr, dashboards_focal_point, dashboards_requester],
@@ -297,6 +299,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         area_label=area_label,
         document_types=documents.ACCEPT,
+        evidence_types=documents.EVIDENCE_ACCEPT,
         country_name=reference.country_name,
         deployment_history=history.deployments,
         language_name=reference.language_name,

@@ -42,6 +42,7 @@ from app.models import (
 )
 from app.notifications import messages as notifications
 from app.readiness import items as readiness
+from app.readiness import notices as readiness_notices
 
 S = CandidateState
 
@@ -240,6 +241,7 @@ def move(
     flush_or_conflict("candidate")  # a concurrent move loses here, before anything else
     if to is S.RECOMMENDED:
         _start_selection(candidate.request, actor)
+        readiness_notices.ask_owners(candidate, actor)
     if to is S.CONSULTATION:
         notifications.consultation_asked(candidate)
     if to in (S.RELEASED, S.NOT_RELEASED):

@@ -32,6 +32,11 @@ _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx"}
 # What a file input offers to choose (the browser's hint; the content still decides).
 ACCEPT = ".pdf,.docx," + ",".join(EXTENSIONS)
+# Evidence (a passport scan, a certificate) may also be a photo: kept, never read for text.
+PNG, JPEG = "image/png", "image/jpeg"
+_IMAGE_SIGNATURES = {PNG: b"\x89PNG\r\n\x1a\n", JPEG: b"\xff\xd8\xff"}
+EVIDENCE_EXTENSIONS = {**EXTENSIONS, PNG: ".png", JPEG: ".jpg"}
+EVIDENCE_ACCEPT = ".pdf,.docx,.png,.jpg,.jpeg," + ",".join(EVIDENCE_EXTENSIONS)
 
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a .docx unpacking to more is refused
 MAX_PARTS = 1000
@@ -60,8 +65,9 @@ def read(stream: IO[bytes], max_chars: int) -> Document:
     return Document(content, kind, text, truncated)
 
 
-def content_type(content: bytes) -> str:
-    """PDF or DOCX, by what the bytes are; anything else is refused."""
+def content_type(content: bytes, *, images: bool = False) -> str:
+    """PDF or DOCX (or, with ``images``, PNG or JPEG), by what the bytes are; anything else is
+    refused."""
     if not content:
         raise DocumentRefused(_("The file is empty."))
     if content.startswith(b"%PDF-"):
@@ -74,6 +80,16 @@ def content_type(content: bytes) -> str:
             _(
                 "The file is an old Word (.doc) document or a password-protected Office file. "
                 "Save it as an unprotected .docx or PDF and upload it again."
+            )
+        )
+    if images:
+        for kind, signature in _IMAGE_SIGNATURES.items():
+            if content.startswith(signature):
+                return kind
+        raise DocumentRefused(
+            _(
+                "The file is not a PDF, a Word (.docx) document or a PNG or JPEG image. "
+                "Save it in one of these and upload it again."
             )
         )
     raise DocumentRefused(

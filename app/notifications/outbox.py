@@ -52,7 +52,7 @@ SUBJECT_LENGTH = 300  # OutboxMessage.subject
 # The signed links of emails (a reconfirmation link lets its holder answer for the expert, an
 # invitation or reset link sets the account's password): readers of the outbox see that there
 # is one, never its token.
-_SIGNED_LINK = re.compile(r"(/confirm/|/account/set-password/)[^\s]+")
+_SIGNED_LINK = re.compile(r"(/confirm/|/ready/|/account/set-password/)[^\s]+")
 
 
 def readable_body(message: OutboxMessage) -> str:

@@ -3,7 +3,8 @@
 Erasing keeps the record, so that past shortlists and figures stay whole, but removes the person:
 
 - removed: name (becomes "Erased expert #id"), email, phone, birth year, external id, title,
-  CV summary, skills, countries of experience, the CV file (deleted from disk) and its details,
+  CV summary, skills, countries of experience, the CV file and the readiness items' documents
+  (deleted from disk) and their details,
   and the consent record (the expert is no longer on the roster);
 - kept, because figures are made of them and none singles a person out: the nominating member
   state, nationality, gender, years of experience, core areas, languages, accepted modalities
@@ -75,7 +76,7 @@ def erase(
     with transaction("expert"):
         for record in [expert, *merged]:
             files.append(cv.stored_path(record))
-            _erase_record(record, actor, reason, actor_label, now)
+            files.extend(_erase_record(record, actor, reason, actor_label, now))
     for path in files:  # only once the erasure is committed
         _delete(path)
     return expert
@@ -83,7 +84,9 @@ def erase(
 
 def _erase_record(
     expert: Expert, actor: User | None, reason: str, actor_label: str, now: datetime
-) -> None:
+) -> list[Path]:
+    """Erase one record, in the caller's transaction; the readiness documents' files to
+    delete once it is committed."""
     identifiers = [expert.full_name, expert.email, expert.phone, expert.external_id]
     before_status = expert.status.value
     expert.full_name = erased_name(expert.id)
@@ -102,7 +105,7 @@ def _erase_record(
     scrub.audit_trail(expert.id, scrubber)
     scrub.outbox(scrubber)
     scrub.stored_answers(expert.id, scrubber)
-    scrub.readiness(expert.id)
+    documents = scrub.readiness(expert.id)
     audit.record(
         "expert.erased",
         "expert",
@@ -113,6 +116,7 @@ def _erase_record(
         after={"status": expert.status.value, "erased": True},
         note=scrubber.text(reason),
     )
+    return documents
 
 
 def _delete(path: Path | None) -> None:
@@ -121,7 +125,7 @@ def _delete(path: Path | None) -> None:
     try:
         path.unlink(missing_ok=True)
     except OSError as exc:
-        current_app.logger.error("CV file %s of an erased expert not deleted: %s", path.name, exc)
+        current_app.logger.error("File %s of an erased expert not deleted: %s", path.name, exc)
 
 
 def due_for_purge(now: datetime | None = None) -> list[int]:

@@ -16,6 +16,16 @@ from app.models import Candidate, Expert, ReadinessItem, User
 from app.roster import experts
 
 
+def _document(item: ReadinessItem) -> dict[str, Any]:
+    """The name of the document kept with a readiness item (none: nothing)."""
+    if not item.document_filename:
+        return {}
+    return {
+        "document": item.document_filename,
+        "document_uploaded_at": _iso(item.document_uploaded_at),
+    }
+
+
 def _iso(value: Any) -> str | None:
     if value is None:
         return None
@@ -76,6 +86,7 @@ def export(expert: Expert) -> dict[str, Any]:
                         "done_on": _iso(item.done_on),
                         "valid_until": _iso(item.valid_until),
                         "note": item.note,
+                        **_document(item),
                     }
                     for item in db.session.scalars(
                         sa.select(ReadinessItem)

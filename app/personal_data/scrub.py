@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from app.common import stored_files
 from app.common.api_calls import PREFIX
 from app.common.queries import like_pattern
 from app.extensions import db
@@ -131,15 +133,31 @@ def stored_answers(expert_id: int, scrub: Scrubber) -> None:
             answer.body = scrubbed
 
 
-def readiness(expert_id: int) -> None:
+def readiness(expert_id: int) -> list[Path]:
     """The expert's readiness items keep their status (figures count them) but lose their
-    dates and notes; the reasons of exceptions in the audit trail are erased too (they may say
-    anything about the person, a medical matter for one)."""
+    dates, notes and documents; the reasons of exceptions in the audit trail are erased too
+    (they may say anything about the person, a medical matter for one). The documents' files,
+    for the caller to delete once the erasure is committed."""
     candidacies = sa.select(Candidate.id).where(Candidate.expert_id == expert_id)
+    of_expert = ReadinessItem.candidate_id.in_(candidacies)
+    stored = db.session.scalars(
+        sa.select(ReadinessItem.document_file).where(
+            of_expert, ReadinessItem.document_file.is_not(None)
+        )
+    )
+    files = [p for p in (stored_files.stored_path(stored_files.READINESS, n) for n in stored) if p]
     db.session.execute(
         sa.update(ReadinessItem)
-        .where(ReadinessItem.candidate_id.in_(candidacies))
-        .values(done_on=None, valid_until=None, note=None)
+        .where(of_expert)
+        .values(
+            done_on=None,
+            valid_until=None,
+            note=None,
+            document_file=None,
+            document_filename=None,
+            document_content_type=None,
+            document_uploaded_at=None,
+        )  # fmt: skip
     )
     events = AuditEvent.__table__
     db.session.execute(
@@ -152,3 +170,4 @@ def readiness(expert_id: int) -> None:
         )
         .values(note="[erased]")
     )
+    return files

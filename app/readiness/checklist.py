@@ -52,7 +52,7 @@ GATES_OF = {
 
 
 class Owner(enum.StrEnum):
-    """Who provides an item (HR records it on the page when it arrives)."""
+    """Who provides an item, and records it with HR (``items.may_record``)."""
 
     MEMBER_STATE = "member_state"
     HR = "hr"

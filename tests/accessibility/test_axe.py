@@ -50,6 +50,7 @@ from app.models import (
     User,
 )
 from app.outreach import nominations, publication
+from app.readiness import links as readiness_links
 from app.requests import drafting, lifecycle
 from app.suggestions import ranking
 from tests.browser import live_app_for, new_page
@@ -97,6 +98,9 @@ SKIPPED = {
     "personal_data.admin.export_expert": "a JSON download of an expert's data",
     "cv.focal_point.download": "the CV file itself (PDF or Word)",
     "cv.hr.download": "the CV file itself (PDF or Word)",
+    "readiness.hr.document": "a readiness item's document itself (PDF, Word or an image)",
+    "readiness.focal_point.document": "a readiness item's document itself (PDF, Word or an image)",
+    "readiness.expert.document": "a readiness item's document itself (PDF, Word or an image)",
 }
 
 # Who visits the pages: a label for the report, the login (None: logged out), and the
@@ -158,7 +162,7 @@ def seed() -> None:
     twice = make_expert(ghana, full_name="Kwame Asante", gender="male", birth_year=1975,
                         title="legal drafter", email="kwame@example.org")  # fmt: skip
     twice.availability_confirmed_at = now - timedelta(days=400)
-    efua = make_expert(ghana, full_name="Efua Boateng", birth_year=1985)
+    efua = make_expert(ghana, full_name="Efua Boateng", birth_year=1985, email="efua@example.org")
     aminata = make_expert(senegal, full_name="Aminata Diallo", nationality="SN",
                           languages=[("fr", "C2"), ("en", "B2")])  # fmt: skip
     fatou = make_expert(senegal, full_name="Fatou Sow", nationality="SN")
@@ -237,6 +241,8 @@ def seed() -> None:
         },
         tokens={
             "availability.expert.answer": reconfirmation.token_for(ama),
+            # Efua is recommended: her readiness link was emailed to her.
+            "readiness.expert.page": readiness_links.token_for(recommended),
             "accounts.account.set_password": invitation.rsplit("/", 1)[1],
         },
         open_request=court.id,
