@@ -9,9 +9,6 @@ CV summary (which matching reads) through the same rules as any edit.
 
 from __future__ import annotations
 
-import re
-import secrets
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from app.common import audit, documents
+from app.common import audit, documents, stored_files
 from app.common.documents import EXTENSIONS, DocumentRefused
 from app.common.errors import Conflict
 from app.common.transaction import transaction
@@ -29,8 +26,7 @@ from app.models import Expert, Organisation, User
 from app.roster import experts as expert_service
 
 KINDS = {extension: kind for kind, extension in EXTENSIONS.items()}
-_STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|docx)$")
-_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"*/:<>?\\|]+')
+CV = "cv"  # the CV files' area of UPLOAD_DIR (app.common.stored_files)
 
 
 class CvRefused(DocumentRefused):
@@ -52,25 +48,12 @@ def extract(content: bytes, kind: str) -> CvText:
 
 def download_name(filename: str | None, kind: str) -> str:
     """The uploaded file's own name, made safe to send back, with the extension of its type."""
-    name = re.split(r"[/\\]", filename or "")[-1]
-    name = _UNSAFE_IN_NAME.sub(" ", unicodedata.normalize("NFC", name))
-    stem = " ".join(name.split()).strip(" .")
-    for extension in (*EXTENSIONS.values(), ".doc"):
-        if stem.lower().endswith(extension):
-            stem = stem[: -len(extension)].rstrip(" .")
-            break
-    return (stem[:200] or "cv") + EXTENSIONS[kind]
-
-
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]).resolve() / "cv"
+    return stored_files.safe_name(filename, EXTENSIONS[kind], "cv")
 
 
 def stored_path(expert: Expert) -> Path | None:
     """Where the expert's CV file is kept; None when there is none."""
-    if not expert.cv_file or not _STORED_NAME.match(expert.cv_file):
-        return None
-    return _folder() / expert.cv_file
+    return stored_files.stored_path(CV, expert.cv_file)
 
 
 def _facts(expert: Expert) -> dict[str, Any]:
@@ -93,10 +76,10 @@ def upload(expert: Expert, stream: IO[bytes], filename: str | None, actor: User)
         raise Conflict(_("This expert's personal data was erased: no CV can be added."))
     document = documents.read(stream, expert_service.SUMMARY_MAX_CHARS)
     previous = stored_path(expert)
-    path = _new_path(document.kind)
+    path = stored_files.write_new(CV, document.content, EXTENSIONS[document.kind])
     try:
         with transaction("expert"):
-            _keep(expert, path, document.content, download_name(filename, document.kind), actor)
+            _keep(expert, path, download_name(filename, document.kind), actor)
     except BaseException:
         # Nothing of this upload stays: neither the row's change (rolled back) nor the new file.
         path.unlink(missing_ok=True)
@@ -106,18 +89,9 @@ def upload(expert: Expert, stream: IO[bytes], filename: str | None, actor: User)
     return CvText(document.text, document.truncated)
 
 
-def _new_path(kind: str) -> Path:
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / (secrets.token_hex(16) + EXTENSIONS[kind])
-
-
-def _keep(expert: Expert, path: Path, content: bytes, filename: str, actor: User) -> None:
-    """Write the file at ``path`` and make it the expert's CV, in the caller's transaction (the
+def _keep(expert: Expert, path: Path, filename: str, actor: User) -> None:
+    """Make the file written at ``path`` the expert's CV, in the caller's transaction (the
     caller deletes ``path`` if that transaction fails)."""
-    with path.open("xb") as out:
-        out.write(content)
-    path.chmod(0o600)  # personal data: readable by civcap's own user only
     before = _facts(expert)
     expert.cv_file = path.name
     expert.cv_filename = filename
@@ -139,8 +113,7 @@ HELD_HOURS = 24
 _HELD_SALT = "civcap.cv.held"
 
 
-def _held_folder() -> Path:
-    return _folder() / "held"
+HELD = f"{CV}/held"
 
 
 def _signer() -> URLSafeTimedSerializer:
@@ -150,12 +123,7 @@ def _signer() -> URLSafeTimedSerializer:
 def hold(document: documents.Document, filename: str | None, actor: User) -> str:
     """Keep an uploaded CV until the expert it was read for is registered; the token to give
     ``register_with_cv``."""
-    folder = _held_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (secrets.token_hex(16) + EXTENSIONS[document.kind])
-    with path.open("xb") as out:
-        out.write(document.content)
-    path.chmod(0o600)
+    path = stored_files.write_new(HELD, document.content, EXTENSIONS[document.kind])
     name = download_name(filename, document.kind)
     return str(_signer().dumps({"file": path.name, "name": name, "user": actor.id}))
 
@@ -170,8 +138,8 @@ def _held(token: str, actor: User) -> tuple[Path, str] | None:
     if not isinstance(held, dict) or held.get("user") != actor.id:
         return None
     file, name = str(held.get("file", "")), str(held.get("name", ""))
-    path = _held_folder() / file
-    if not _STORED_NAME.match(file) or not path.is_file():
+    path = stored_files.stored_path(HELD, file)
+    if path is None or not path.is_file():
         return None
     return path, name
 
@@ -186,12 +154,12 @@ def register_with_cv(
     """Register an expert and keep the CV they were read from, in one transaction; and whether
     the CV was kept (not when the token is stale: the expert is registered without it)."""
     held = _held(token, actor) if token else None
-    path = _new_path(KINDS[held[0].suffix]) if held else None
+    path = stored_files.write_new(CV, held[0].read_bytes(), held[0].suffix) if held else None
     try:
         with transaction("expert"):
             expert = expert_service.register(data, organisation, actor, consent_version)
             if held is not None and path is not None:
-                _keep(expert, path, held[0].read_bytes(), held[1], actor)
+                _keep(expert, path, held[1], actor)
     except BaseException:
         if path is not None:
             path.unlink(missing_ok=True)
@@ -204,7 +172,7 @@ def register_with_cv(
 def purge_held(now: datetime | None = None, dry_run: bool = False) -> int:
     """Delete held CVs older than HELD_HOURS (their expert was never registered); how many
     (with ``dry_run``, how many would be deleted)."""
-    folder = _held_folder()
+    folder = stored_files.folder(HELD)
     if not folder.is_dir():
         return 0
     limit = (now or datetime.now(UTC)).timestamp() - HELD_HOURS * 3600
