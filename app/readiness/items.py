@@ -29,6 +29,7 @@ from app.readiness.checklist import (
     WITH_CHECKLIST,
     Holds,
     Kind,
+    Owner,
     kinds_for,
     needed_until,
 )
@@ -62,6 +63,17 @@ def checklist(candidate: Candidate) -> list[Entry]:
         Entry(kind, rows.get(kind.code), _problem(kind, rows.get(kind.code), candidate))
         for kind in kinds_for(candidate.request)
     ]
+
+
+def checklist_seen_by(candidate: Candidate, viewer: User) -> list[Entry] | None:
+    """The candidate's checklist as ``viewer`` may see it: None before the recommendation; the
+    items HR provides (its own screening results, the medical clearance) to HR only."""
+    if candidate.state not in WITH_CHECKLIST:
+        return None
+    entries = checklist(candidate)
+    if viewer.role is Role.HR_REVIEWER:
+        return entries
+    return [e for e in entries if e.kind.owner_for(candidate.request) is not Owner.HR]
 
 
 def _problem(kind: Kind, item: ReadinessItem | None, candidate: Candidate) -> str | None:
