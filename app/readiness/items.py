@@ -9,6 +9,8 @@ exception with the reason, in the audit trail like every move.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -53,16 +55,24 @@ class Entry:
 
 def checklist(candidate: Candidate) -> list[Entry]:
     """The candidate's items, each as recorded and judged now."""
-    rows = {
-        row.code: row
-        for row in db.session.scalars(
-            sa.select(ReadinessItem).where(ReadinessItem.candidate_id == candidate.id)
-        )
+    return checklists([candidate])[candidate.id]
+
+
+def checklists(candidates: Sequence[Candidate]) -> dict[int, list[Entry]]:
+    """Each candidate's checklist (by candidate id), their items read in one statement."""
+    rows: dict[int, dict[str, ReadinessItem]] = defaultdict(dict)
+    ids = [candidate.id for candidate in candidates]
+    for row in db.session.scalars(
+        sa.select(ReadinessItem).where(ReadinessItem.candidate_id.in_(ids))
+    ):
+        rows[row.candidate_id][row.code] = row
+    return {
+        c.id: [
+            Entry(kind, rows[c.id].get(kind.code), _problem(kind, rows[c.id].get(kind.code), c))
+            for kind in kinds_for(c.request)
+        ]
+        for c in candidates
     }
-    return [
-        Entry(kind, rows.get(kind.code), _problem(kind, rows.get(kind.code), candidate))
-        for kind in kinds_for(candidate.request)
-    ]
 
 
 def checklist_seen_by(candidate: Candidate, viewer: User) -> list[Entry] | None:
