@@ -26,7 +26,9 @@ from app.api.versions import ETAG, LOCATION, answer_record, expected, versioned
 from app.candidates import queries as candidate_queries
 from app.candidates import workflow
 from app.common.permissions import candidate_for, expert_for, request_for
-from app.models import Candidate, CandidateState, DismissReason, Role
+from app.models import Candidate, CandidateState, DismissReason, ReadinessStatus, Role
+from app.readiness import items as readiness
+from app.readiness.checklist import KINDS, Gate, Owner
 
 bp = Blueprint(
     "api",
@@ -38,6 +40,28 @@ TAGS = ["candidates"]
 
 STATES = [s.value for s in CandidateState]
 DISMISS_REASONS = [r.value for r in DismissReason]
+
+
+class ReadinessEntrySchema(Schema):
+    """One item of a candidate's readiness checklist, as it stands now."""
+
+    item = fields.String(required=True, metadata={"enum": [k.code for k in KINDS]})
+    label = fields.String(required=True, metadata={"description": "The item, for people"})
+    gate = fields.String(
+        required=True,
+        metadata={"description": "The move it must be done before", "enum": [*map(str, Gate)]},
+    )
+    owner = fields.String(
+        required=True, metadata={"description": "Who provides it", "enum": [*map(str, Owner)]}
+    )
+    status = fields.String(required=True, metadata={"enum": [s.value for s in ReadinessStatus]})
+    problem = fields.String(
+        allow_none=True,
+        metadata={"description": "Why it does not count now (to do, expired…); null when it does"},
+    )
+    valid_until = fields.Date(
+        allow_none=True, metadata={"description": "Until when a done item holds, if it has a date"}
+    )
 
 
 class CandidateSchema(Schema):
@@ -72,6 +96,14 @@ class CandidateSchema(Schema):
     selected_by = fields.String(
         allow_none=True, metadata={"description": "The second HR reviewer, who selected (HR)"}
     )
+    readiness = fields.List(
+        fields.Nested(ReadinessEntrySchema),
+        allow_none=True,
+        metadata={
+            "description": "From the recommendation on, the readiness checklist (null before); "
+            "the items UN HR provides, such as the misconduct screening, are HR's only"
+        },
+    )
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
@@ -81,6 +113,24 @@ CandidatePageSchema = page_schema(CandidateSchema, "CandidatePage")
 
 def _name(user: Any) -> str | None:
     return user.full_name if user is not None else None
+
+
+def _readiness(candidate: Candidate) -> list[dict[str, Any]] | None:
+    entries = readiness.checklist_seen_by(candidate, current_user)
+    if entries is None:
+        return None
+    return [
+        {
+            "item": e.kind.code,
+            "label": str(e.kind.label),
+            "gate": e.kind.gate.value,
+            "owner": e.kind.owner_for(candidate.request).value,
+            "status": e.status.value,
+            "problem": e.problem,
+            "valid_until": e.item.valid_until if e.item is not None else None,
+        }
+        for e in entries
+    ]
 
 
 def representation(candidate: Candidate) -> dict[str, Any]:
@@ -102,6 +152,7 @@ def representation(candidate: Candidate) -> dict[str, Any]:
         "dismiss_note": c.dismiss_note if hr else None,
         "recommended_by": _name(c.recommended_by) if hr else None,
         "selected_by": _name(c.selected_by) if hr else None,
+        "readiness": _readiness(c),
         "created_at": c.created_at,
         "updated_at": c.updated_at,
     }

@@ -17,6 +17,7 @@ from app.dashboards.figures import AreaSupply, Gap, LanguageSupply, OutreachRow,
 from app.dashboards.figures._common import word_list
 from app.dashboards.figures.gaps import GAP_BELOW
 from app.dashboards.figures.member_state import AreaRoster
+from app.dashboards.figures.readiness import SHOWN, Holdup
 from app.dashboards.figures.requester import RequestProgress
 
 PLOT_WIDTH = 320  # bars
@@ -133,6 +134,15 @@ def gaps_by_area(gaps: list[Gap]) -> Chart:
             Series(_("1 or 2 deployable experts"), [few[a] for a in areas]),
             Series(_("Deployable experts, but no strong match"), [weak[a] for a in areas]),
         ],
+    )  # fmt: skip
+
+
+def holdups(rows: list[Holdup]) -> Chart:
+    shown = rows[:SHOWN]
+    return Chart(
+        "readiness", _("Readiness items holding deployments up"), "bars",
+        [r.label for r in shown],
+        [Series(_("Selected candidates missing it"), [r.candidates for r in shown])],
     )  # fmt: skip
 
 

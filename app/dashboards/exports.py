@@ -25,6 +25,8 @@ from app.dashboards.figures import (
     TimingRow,
 )
 from app.dashboards.figures._common import STAGES
+from app.dashboards.figures.readiness import Holdup
+from app.dashboards.figures.timing import DeploymentTime
 from app.models import CandidateState
 
 Table = tuple[list[str], list[Sequence[object]]]
@@ -85,6 +87,16 @@ def timing(rows: Iterable[TimingRow]) -> Table:
          t.days_to_selection)
         for t in rows
     ]  # fmt: skip
+
+
+def deployment(time: DeploymentTime, rows: Iterable[Holdup]) -> Table:
+    """The median from selection to deployment, then each readiness item holding selected
+    candidates up (every one, not only the few the page draws)."""
+    header = [_("figure"), _("item"), _("candidates"), _("median days")]
+    return header, [
+        (_("selection to deployment"), "", time.deployed, time.median_days),
+        *((_("selected, missing the item"), r.code, r.candidates, None) for r in rows),
+    ]
 
 
 def outreach(rows: Iterable[OutreachRow]) -> Table:

@@ -1,5 +1,6 @@
-"""HR's dashboard: supply against demand, gaps with their outreach lists, the funnel and the
-timing, over every member state and request. Each chart has its table and its CSV.
+"""HR's dashboard: supply against demand, gaps with their outreach lists, the funnel, the
+timing, and what holds deployments up, over every member state and request. Each chart has its
+table and its CSV.
 
 The focal point's and the requester's dashboards (``focal_point``, ``requester``) show only their
 own organisation's figures, decided by the user's organisation, never by an id in the URL.
@@ -21,6 +22,7 @@ from app.dashboards.figures import (
 )
 from app.dashboards.figures.cached import hr_figures
 from app.dashboards.figures.gaps import deployable_count
+from app.dashboards.figures.readiness import SHOWN
 from app.dashboards.forms import DashboardFilterForm
 from app.models import Role
 
@@ -33,6 +35,7 @@ HR_EXPORTS: dict[str, Callable[[DashboardFilters], exports.Table]] = {
     "gaps": lambda f: exports.gaps(hr_figures(f).gaps),
     "funnel": lambda f: exports.funnel(hr_figures(f).funnel),
     "timing": lambda f: exports.timing(hr_figures(f).timing),
+    "readiness": lambda f: exports.deployment(hr_figures(f).deployment, hr_figures(f).holdups),
 }
 
 
@@ -63,14 +66,18 @@ def overview() -> str:
         gaps=gaps,
         funnel=funnel,
         timing=timing,
+        deployment=figures.deployment,
+        holdups=figures.holdups,
         charts={
             "supply_areas": charts.supply_areas(areas),
             "supply_languages": charts.supply_languages(languages),
             "gaps": charts.gaps_by_area(gaps),
             "funnel": charts.funnel(funnel),
             "timing": charts.timing(timing),
+            "readiness": charts.holdups(figures.holdups),
         },
         drawn_languages=charts.LANGUAGES_DRAWN,
+        holdups_drawn=SHOWN,
     )
 
 

@@ -66,6 +66,16 @@ class FieldReader:
             return None
         return value
 
+    def flag(self, name: str) -> bool:
+        """A true or false field; a missing one is false."""
+        value = self._get(name, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(name, _("must be true or false (got %(value)s)", value=repr(value)))
+            return False
+        return value
+
     def _list(self, name: str, required: bool) -> list[Any]:
         """The field's list; a missing field is empty, anything else than a list is an error."""
         value = self._get(name, required)

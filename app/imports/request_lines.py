@@ -39,7 +39,7 @@ REQUESTING_KINDS = (OrganisationKind.MISSION, OrganisationKind.HQ_DEPARTMENT)
 REQUEST_FIELDS = {
     "external_id", "title", "mission_country", "terms_of_reference", "area", "required_skills",
     "languages", "preferred_languages", "min_years_experience", "start_date", "duration_months",
-    "modality", "positions", "duty_station", "status", "requesting_organisation",
+    "modality", "positions", "duty_station", "high_risk", "status", "requesting_organisation",
 }  # fmt: skip
 
 
@@ -99,6 +99,7 @@ def read_requests(
             modality=line.text("modality", required=True) or "",
             positions=line.number("positions") or 1,
             duty_station=line.text("duty_station"),
+            high_risk=line.flag("high_risk"),
         )
         requester = line.text("requesting_organisation", max_length=200) or organisation or ""
         if not requester.strip():

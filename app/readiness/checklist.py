@@ -7,7 +7,8 @@ reviewer cannot select until they are done. The others hold the deployment. An i
 with its date and, where it has one, the date until which it holds: a passport valid six months
 beyond the assignment's end, a security training certificate still valid on the start date.
 The sending state's release and nomination letter is asked for government-provided personnel
-only, and so is its human-rights certification (other experts certify it themselves).
+only, and so is its human-rights certification (other experts certify it themselves). A
+high-risk duty station asks for the advanced security training too (such as SSAFE).
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class Kind:
     owner: Owner
     holds: Holds = Holds.ALWAYS
     government_provided_only: bool = False
+    # Asked only for a high-risk duty station (``ExpertiseRequest.high_risk``).
+    high_risk_only: bool = False
     # Outside a secondment there is no sending state to certify it: the expert does.
     self_certified_otherwise: bool = False
 
@@ -111,6 +114,10 @@ KINDS = (
         "security_training", _l("Security training certificate"), Gate.DEPLOYMENT,
         Owner.EXPERT, Holds.ON_START,
     ),
+    Kind(
+        "advanced_security_training", _l("Advanced security training certificate (e.g. SSAFE)"),
+        Gate.DEPLOYMENT, Owner.EXPERT, Holds.ON_START, high_risk_only=True,
+    ),
     Kind("passport", _l("Passport"), Gate.DEPLOYMENT, Owner.EXPERT, Holds.BEYOND_END),
     Kind("visa", _l("Visa"), Gate.DEPLOYMENT, Owner.HR),
 )  # fmt: skip
@@ -120,7 +127,12 @@ BY_CODE = {kind.code: kind for kind in KINDS}
 def kinds_for(request: ExpertiseRequest) -> list[Kind]:
     """The items of a candidate for ``request``, in the order of the procedure."""
     government_provided = request.modality == GOVERNMENT_PROVIDED
-    return [k for k in KINDS if government_provided or not k.government_provided_only]
+    return [
+        k
+        for k in KINDS
+        if (government_provided or not k.government_provided_only)
+        and (request.high_risk or not k.high_risk_only)
+    ]
 
 
 def assignment_end(request: ExpertiseRequest) -> date:

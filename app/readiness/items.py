@@ -13,6 +13,8 @@ each with an optional document as evidence (``readiness.documents``).
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -69,16 +71,35 @@ class Entry:
 
 def checklist(candidate: Candidate) -> list[Entry]:
     """The candidate's items, each as recorded and judged now."""
-    rows = {
-        row.code: row
-        for row in db.session.scalars(
-            sa.select(ReadinessItem).where(ReadinessItem.candidate_id == candidate.id)
-        )
+    return checklists([candidate])[candidate.id]
+
+
+def checklists(candidates: Sequence[Candidate]) -> dict[int, list[Entry]]:
+    """Each candidate's checklist (by candidate id), their items read in one statement."""
+    rows: dict[int, dict[str, ReadinessItem]] = defaultdict(dict)
+    ids = [candidate.id for candidate in candidates]
+    for row in db.session.scalars(
+        sa.select(ReadinessItem).where(ReadinessItem.candidate_id.in_(ids))
+    ):
+        rows[row.candidate_id][row.code] = row
+    return {
+        c.id: [
+            Entry(kind, rows[c.id].get(kind.code), _problem(kind, rows[c.id].get(kind.code), c))
+            for kind in kinds_for(c.request)
+        ]
+        for c in candidates
     }
-    return [
-        Entry(kind, rows.get(kind.code), _problem(kind, rows.get(kind.code), candidate))
-        for kind in kinds_for(candidate.request)
-    ]
+
+
+def checklist_seen_by(candidate: Candidate, viewer: User) -> list[Entry] | None:
+    """The candidate's checklist as ``viewer`` may see it: None before the recommendation; the
+    items HR provides (its own screening results, the medical clearance) to HR only."""
+    if candidate.state not in WITH_CHECKLIST:
+        return None
+    entries = checklist(candidate)
+    if viewer.role is Role.HR_REVIEWER:
+        return entries
+    return [e for e in entries if e.kind.owner_for(candidate.request) is not Owner.HR]
 
 
 def _problem(kind: Kind, item: ReadinessItem | None, candidate: Candidate) -> str | None:

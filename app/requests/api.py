@@ -81,6 +81,10 @@ DOCUMENTED: dict[str, dict[str, Any]] = {
     "duration_months": _range("duration_months"),
     "positions": _range("positions"),
 }
+HIGH_RISK = (
+    "A high-risk duty station: its candidates need the advanced security training "
+    "certificate (e.g. SSAFE) before deployment"
+)
 
 
 class RequestInSchema(Schema):
@@ -126,6 +130,7 @@ class RequestInSchema(Schema):
         allow_none=True,
         metadata={"description": "Mission country, ISO 3166-1 alpha-2", "enum": COUNTRY_CODES},
     )
+    high_risk = fields.Boolean(load_default=False, metadata={"description": HIGH_RISK})
     positions = fields.Integer(load_default=1, metadata=DOCUMENTED["positions"])
 
 
@@ -185,6 +190,7 @@ class RequestSchema(Schema):
     modality = fields.String(required=True)
     duty_station = fields.String(allow_none=True)
     country = fields.String(allow_none=True)
+    high_risk = fields.Boolean(required=True, metadata={"description": HIGH_RISK})
     positions = fields.Integer(required=True)
     replaces_id = fields.Integer(
         allow_none=True, metadata={"description": "The earlier revision this one replaces"}
@@ -259,6 +265,7 @@ def representation(expertise_request: ExpertiseRequest) -> dict[str, Any]:
         "modality": r.modality,
         "duty_station": r.duty_station,
         "country": r.country,
+        "high_risk": r.high_risk,
         "positions": r.positions,
         "replaces_id": r.replaces_id,
         "closed_reason": r.closed_reason if current_user.role in SEES_PROGRESS else None,
@@ -283,6 +290,7 @@ def _data(body: dict[str, Any]) -> RequestData:
         modality=body["modality"],
         duty_station=body.get("duty_station"),
         country=body.get("country"),
+        high_risk=body["high_risk"],
         positions=body["positions"],
     )
 

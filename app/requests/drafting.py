@@ -42,6 +42,8 @@ class RequestData:
     min_years_experience: int = 0
     duty_station: str | None = None
     country: str | None = None
+    # A high-risk duty station asks for the advanced security training (readiness checklist).
+    high_risk: bool = False
     positions: int = 1
     external_id: str | None = None
 
@@ -114,6 +116,7 @@ def snapshot(request: ExpertiseRequest) -> dict[str, Any]:
         "duration_months": request.duration_months,
         "duty_station": request.duty_station,
         "country": request.country,
+        "high_risk": request.high_risk,
         "modality": request.modality,
         "positions": request.positions,
         "status": request.status.value if request.status else None,
@@ -137,6 +140,7 @@ def apply(request: ExpertiseRequest, data: RequestData, vocabulary: SkillVocabul
     request.duration_months = data.duration_months
     request.duty_station = (data.duty_station or "").strip() or None
     request.country = data.country or None
+    request.high_risk = bool(data.high_risk)
     request.modality = data.modality
     request.positions = data.positions
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FormField,
@@ -90,6 +91,7 @@ class RequestForm(FlaskForm):
     )
     duty_station = StringField(_l("Duty station"))
     country = SelectField(_l("Country"), choices=[], validate_choice=False)
+    high_risk = BooleanField(_l("High-risk duty station"))
     modality = SelectField(_l("Modality"), choices=[], validate_choice=False)
     positions = IntegerField(
         _l("Number of positions"), validators=[InputRequired(_l("is required"))], default=1
@@ -120,6 +122,7 @@ class RequestForm(FlaskForm):
             duration_months=self.duration_months.data or 0,
             duty_station=self.duty_station.data or None,
             country=self.country.data or None,
+            high_risk=bool(self.high_risk.data),
             modality=self.modality.data or "",
             positions=self.positions.data or 0,
         )
@@ -142,6 +145,7 @@ class RequestForm(FlaskForm):
         self.duration_months.data = request.duration_months
         self.duty_station.data = request.duty_station or ""
         self.country.data = request.country or ""
+        self.high_risk.data = request.high_risk
         self.modality.data = request.modality
         self.positions.data = request.positions
         self.version.data = str(request.version)

@@ -90,6 +90,7 @@ FIELD_LABELS = {
     "duration_months": _l("Duration (months)"),
     "duty_station": _l("Duty station"),
     "country": _l("Country"),
+    "high_risk": _l("High-risk duty station"),
     "modality": _l("Modality"),
     "positions": _l("Number of positions"),
     "replaced_by": _l("Replaced by"),

@@ -80,7 +80,7 @@ def test_requester_writes_and_submits_a_request(page: Page):
     page.get_by_label("Minimum years of experience").fill("10")
     page.get_by_label("Start date").fill("2099-03-01")
     page.get_by_label("Duration (months)").fill("12")
-    page.get_by_label("Duty station").fill("Juba")
+    page.get_by_label("Duty station", exact=True).fill("Juba")
     page.get_by_label("Modality").select_option("consultant")
     page.get_by_label("Number of positions").fill("1")
     page.get_by_role("button", name="Save and submit").click()

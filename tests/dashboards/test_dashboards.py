@@ -442,11 +442,11 @@ def test_hr_dashboard_draws_every_chart_with_its_table_and_csv(world, client, au
     auth.login("hr1@un.example")
     html = page_html(client.get("/dashboard"))
     assert_csp_safe(html)
-    for key in ("supply-areas", "supply-languages", "gaps", "funnel", "timing"):
+    for key in ("supply-areas", "supply-languages", "gaps", "funnel", "timing", "readiness"):
         assert f'<figure class="chart-figure" id="{key}">' in html
         assert f'href="/dashboard/{key}.csv"' in html
-    assert html.count('<svg class="chart" role="img"') == 5
-    assert html.count("<figcaption>") == 5
+    assert html.count('<svg class="chart" role="img"') == 6
+    assert html.count("<figcaption>") == 6
     assert '<title id="funnel-svg-title">Candidate funnel</title>' in html
     # Every gap links to its outreach page.
     for key in ("r1", "r2", "other"):

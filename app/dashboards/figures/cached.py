@@ -3,9 +3,10 @@
 Computing them takes seconds on a large roster (every request in demand against the pool, the
 funnel, the timing). They change only when what they count changes, so they are kept (Flask-
 Caching) under a key made of the filters (the day included) and a watermark: the latest change
-to and the newest of experts, requests and candidates, the latest suggestion run and audit event
-(publications are audited), the newest organisation. Any change moves the watermark, and the
-next view computes afresh: a figure shown is never older than the data it counts.
+to and the newest of experts, requests, candidates and readiness items, the latest suggestion
+run and audit event (publications are audited), the newest organisation. Any change moves the
+watermark, and the next view computes afresh: a figure shown is never older than the data it
+counts.
 
 They are kept in files that every worker of the machine reads (``CACHE_DIR``), and computed by
 one of them at a time (a lock file): the workers that ask for the same figures meanwhile wait
@@ -29,8 +30,14 @@ from app.common.queries import newest
 from app.dashboards.figures.filters import DashboardFilters
 from app.dashboards.figures.funnel import Stage, stages
 from app.dashboards.figures.gaps import Gap, gap_requests
+from app.dashboards.figures.readiness import Holdup, holding_up
 from app.dashboards.figures.supply import AreaSupply, LanguageSupply, by_area, by_language
-from app.dashboards.figures.timing import TimingRow, by_area_month
+from app.dashboards.figures.timing import (
+    DeploymentTime,
+    TimingRow,
+    by_area_month,
+    selection_to_deployment,
+)
 from app.extensions import cache, db
 from app.models import (
     AuditEvent,
@@ -38,6 +45,7 @@ from app.models import (
     Expert,
     ExpertiseRequest,
     Organisation,
+    ReadinessItem,
 )
 from app.models.suggestion import SuggestionRun
 
@@ -49,6 +57,8 @@ class HrFigures:
     gaps: list[Gap]
     funnel: list[Stage]
     timing: list[TimingRow]
+    deployment: DeploymentTime
+    holdups: list[Holdup]
 
 
 def watermark() -> tuple[Any, ...]:
@@ -63,6 +73,7 @@ def watermark() -> tuple[Any, ...]:
                 newest(ExpertiseRequest.updated_at), newest(ExpertiseRequest.id),
                 newest(Candidate.updated_at), newest(Candidate.id),
                 newest(SuggestionRun.id), newest(AuditEvent.id), newest(Organisation.id),
+                newest(ReadinessItem.updated_at), newest(ReadinessItem.id),
             )
         ).one()
     )  # fmt: skip
@@ -78,8 +89,9 @@ def hr_figures(f: DashboardFilters) -> HrFigures:
         figures = cache.get(key)  # computed by another thread or worker while this one waited
         if figures is None:
             figures = HrFigures(
-                by_area(f), by_language(f), gap_requests(f), stages(f), by_area_month(f)
-            )
+                by_area(f), by_language(f), gap_requests(f), stages(f), by_area_month(f),
+                selection_to_deployment(f), holding_up(f),
+            )  # fmt: skip
             cache.set(key, figures)
     return figures
 

@@ -1,5 +1,6 @@
 """How long requests wait: from submission to the first shortlisted candidate and to the first
-selection, per core area and month of submission.
+selection, per core area and month of submission; and how long a selected candidate waits to
+be deployed (``selection_to_deployment``: their readiness, mostly).
 
 The figure is the **median** in days (with fractions of a day) over the month's requests that
 got that far, computed in SQL with window functions (ROW_NUMBER and COUNT over each area and
@@ -18,9 +19,13 @@ from babel.dates import format_skeleton
 from flask_babel import get_locale
 
 from app.dashboards.figures._common import days_between, month_of
-from app.dashboards.figures.filters import DashboardFilters, submitted_in_period
+from app.dashboards.figures.filters import (
+    DashboardFilters,
+    expert_in_region,
+    submitted_in_period,
+)
 from app.extensions import db
-from app.models import AuditEvent, Candidate, CoreArea, ExpertiseRequest
+from app.models import AuditEvent, Candidate, CoreArea, Expert, ExpertiseRequest
 from app.models.taxonomy import area_label
 
 
@@ -79,30 +84,32 @@ def _firsts() -> sa.Subquery:
     )
 
 
-def _median(base: sa.CTE, column: str) -> sa.Subquery:
-    """Per area and month: the median of ``base.c[column]`` and how many values it has."""
+def _median(base: sa.CTE, column: str, by: tuple[str, ...] = ("area_code", "month")) -> sa.Subquery:
+    """Per group of ``by`` (area and month; none: over all rows): the median of
+    ``base.c[column]`` and how many values it has."""
     value = base.c[column]
-    group = (base.c.area_code, base.c.month)
+    group = [base.c[name] for name in by]
+    within = group or None
     ranked = (
         sa.select(
             *group,
             value.label("value"),
-            sa.func.row_number().over(partition_by=group, order_by=value).label("rn"),
-            sa.func.count().over(partition_by=group).label("n"),
+            sa.func.row_number().over(partition_by=within, order_by=value).label("rn"),
+            sa.func.count().over(partition_by=within).label("n"),
         )
         .where(value.is_not(None))
         .subquery(f"ranked_{column}")
     )
     middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+    grouped = [ranked.c[name] for name in by]
     return (
         sa.select(
-            ranked.c.area_code,
-            ranked.c.month,
+            *grouped,
             sa.func.avg(ranked.c.value).label("median"),
             sa.func.max(ranked.c.n).label("n"),
         )
         .where(middle)
-        .group_by(ranked.c.area_code, ranked.c.month)
+        .group_by(*grouped)
         .subquery(f"median_{column}")
     )
 
@@ -152,6 +159,47 @@ def by_area_month(f: DashboardFilters) -> list[TimingRow]:
         for code, name, month, n, n_short, to_short, n_select, to_select
         in db.session.execute(query)
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DeploymentTime:
+    deployed: int  # candidates with both moves recorded
+    median_days: float | None  # from selection to deployment
+
+
+def selection_to_deployment(f: DashboardFilters) -> DeploymentTime:
+    """The median days from a candidate's selection to their deployment, over the candidates
+    the trail shows both moves of (deployed, or completed since). Filters as for the funnel:
+    candidates of requests submitted in the period, of the area; experts of the region."""
+    at, action = AuditEvent.at, AuditEvent.action
+    moves = (
+        sa.select(
+            AuditEvent.entity_id.label("candidate_id"),
+            sa.func.min(sa.case((action == "candidate.selected", at))).label("selected_at"),
+            sa.func.min(sa.case((action == "candidate.deployed", at))).label("deployed_at"),
+        )
+        .where(
+            AuditEvent.entity_type == "candidate",
+            action.in_(["candidate.selected", "candidate.deployed"]),
+        )
+        .group_by(AuditEvent.entity_id)
+        .subquery("moves")
+    )
+    base = (
+        sa.select(days_between(moves.c.selected_at, moves.c.deployed_at).label("to_deployment"))
+        .join(Candidate, Candidate.id == moves.c.candidate_id)
+        .join(ExpertiseRequest, ExpertiseRequest.id == Candidate.request_id)
+        .join(Expert, Expert.id == Candidate.expert_id)
+        .where(
+            *submitted_in_period(ExpertiseRequest.submitted_at, f),
+            *([ExpertiseRequest.area_code == f.area] if f.area else []),
+            expert_in_region(f.region),
+        )
+        .cte("deployments")
+    )
+    median = _median(base, "to_deployment", by=())
+    n, days = db.session.execute(sa.select(median.c.n, median.c.median)).one_or_none() or (0, None)
+    return DeploymentTime(int(n or 0), _days(days))
 
 
 def _days(value: object) -> float | None:
