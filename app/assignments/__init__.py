@@ -1,1 +1,1 @@
-"""An assignment: a selected expert's deployment, its dates, its end and the return to the roster."""
+"""An assignment: a selected expert's deployment, its dates, its end, the return to the roster."""

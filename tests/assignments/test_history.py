@@ -66,4 +66,5 @@ def test_another_member_states_focal_point_sees_nothing(client, deployed, focal_
 def test_an_expert_never_selected_has_no_deployment_yet(client, ghana, hr1):
     expert = make_expert(ghana, full_name="Kofi Mensah")
     login(client, hr1.email)
-    assert "No deployment through civcap yet." in page_text(client.get(f"/review/experts/{expert.id}"))
+    page = page_text(client.get(f"/review/experts/{expert.id}"))
+    assert "No deployment through civcap yet." in page
