@@ -29,6 +29,7 @@ FEATURES = [
     "personal_data",
     "duplicates",
     "suggestions",
+    "assignments",
     "readiness",
     "candidates",
     "outreach",
