@@ -32,7 +32,9 @@ def planned(request: ExpertiseRequest) -> Assignment:
 def assignment_of(candidate: Candidate) -> Assignment:
     """The candidate's dates once given (at deployment), the request's until then."""
     default = planned(candidate.request)
-    return Assignment(candidate.starts_on or default.starts_on, candidate.ends_on or default.ends_on)
+    return Assignment(
+        candidate.starts_on or default.starts_on, candidate.ends_on or default.ends_on
+    )
 
 
 def check_dates(starts_on: date, ends_on: date) -> list[FieldError]:
