@@ -139,4 +139,29 @@ def by_requester(candidate: Candidate, actor: User, said: Said) -> Evaluation:
                 state=candidate.state.label,
             )
         )
+    theirs = of(candidate).get(EvaluatorRole.REQUESTER)
+    if theirs is not None and theirs.author_id != actor.id:
+        raise NotAllowed(
+            _(
+                "%(author)s already evaluated this assignment for your mission; only they "
+                "change it.",
+                author=theirs.author.full_name if theirs.author else _("a colleague"),
+            )
+        )
     return put(candidate, EvaluatorRole.REQUESTER, actor, said)
+
+
+def recorded(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str | None:
+    """An evaluation of the audit trail as people read it ("HR's evaluation: Teamwork 4, …");
+    None for an event that is not one."""
+    after = after or {}
+    try:
+        role = EvaluatorRole(after.get("evaluator"))
+    except ValueError:
+        return None
+    ratings = after.get("ratings") or {}
+    rated = ", ".join(
+        _("%(competency)s %(rating)s", competency=c.label, rating=ratings.get(c.code, "—"))
+        for c in COMPETENCIES
+    )
+    return _("Evaluation by %(evaluator)s: %(ratings)s", evaluator=role.label, ratings=rated)
