@@ -168,7 +168,10 @@ def move_candidate(candidate_id: int) -> Response:
     if version is None:
         abort(400)
     name = candidate.expert.full_name
-    if not valid:  # a date that is not one, a rating not on the scale: said, nothing moved
+    if not valid:
+        if set(form.errors) - {"starts_on", "ends_on"}:
+            abort(400)  # a choice the selects do not offer: a forged form
+        # A date typed that is not one (where the browser has no date picker): said.
         for field, messages in form.errors.items():
             for message in messages:
                 flash(_not_moved(name, to, form.field_label(field), str(message)), "error")

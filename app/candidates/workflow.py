@@ -241,6 +241,9 @@ def move(
     errors = _check_reason(to, reason, note)
     if to is S.COMPLETED:
         errors += evaluations.check(evaluation)
+    elif evaluation is not None:
+        message = _("an evaluation is given only when completing the assignment")
+        errors.append(FieldError("ratings", message))
     if errors:
         raise ValidationFailed(errors)
     if to is S.SELECTED:

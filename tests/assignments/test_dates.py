@@ -66,7 +66,10 @@ def test_an_end_not_after_the_start_is_refused_on_its_field(selected, hr1, ends_
     assert (again.state, again.starts_on, again.ends_on) == (S.SELECTED, None, None)
 
 
-def test_dates_go_with_the_deployment_only(selected, hr1):
+def test_dates_go_with_the_deployment_only_and_ratings_with_the_completion(selected, hr1):
+    with pytest.raises(ValidationFailed) as refused:
+        candidates.move(selected, S.DEPLOYED, hr1, evaluation=rated())
+    assert [e.field for e in refused.value.errors] == ["ratings"]
     candidates.move(selected, S.DEPLOYED, hr1)
     with pytest.raises(ValidationFailed) as refused:
         candidates.move(selected, S.COMPLETED, hr1, ends_on=date(2028, 1, 1), evaluation=rated())
