@@ -73,6 +73,12 @@ class CandidateSchema(Schema):
     selected_by = fields.String(
         allow_none=True, metadata={"description": "The second HR reviewer, who selected (HR)"}
     )
+    starts_on = fields.Date(
+        allow_none=True, metadata={"description": "The assignment's start, once deployed"}
+    )
+    ends_on = fields.Date(
+        allow_none=True, metadata={"description": "The assignment's end, once deployed"}
+    )
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
@@ -103,6 +109,8 @@ def representation(candidate: Candidate) -> dict[str, Any]:
         "dismiss_note": c.dismiss_note if hr else None,
         "recommended_by": _name(c.recommended_by) if hr else None,
         "selected_by": _name(c.selected_by) if hr else None,
+        "starts_on": c.starts_on,
+        "ends_on": c.ends_on,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
     }

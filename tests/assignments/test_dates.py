@@ -133,5 +133,8 @@ def test_the_api_takes_the_dates_and_names_a_bad_one(client, selected, hr1):
     assert deploy(starts_on="not a date").status_code == 422
     good = deploy(starts_on="2027-04-01", ends_on="2027-10-01")
     assert good.status_code == 200 and good.get_json()["state"] == "deployed"
+    assert (good.get_json()["starts_on"], good.get_json()["ends_on"]) == (
+        "2027-04-01", "2027-10-01",
+    )  # fmt: skip
     db.session.expire_all()
     assert db.session.get(Candidate, selected.id).ends_on == date(2027, 10, 1)
