@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     """
     from app.accounts import account, session
     from app.accounts import admin as accounts_admin
+    from app.assignments import requester as assignments_requester
     from app.availability import expert as availability_expert
     from app.availability import focal_point as availability_focal_point
     from app.candidates import api as candidates_api
@@ -175,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
         "suggestions": [suggestions_hr, suggestions_api],
         "candidates": [candidates_hr, candidates_api],
         "readiness": [readiness_hr, readiness_focal_point, readiness_expert],
+        "assignments": [assignments_requester],
         "outreach": [outreach_focal_point, outreach_api],
         "requests": [requester, requests_hr, requests_api],
         "dashboards": [dashboards_hr, dashboards_focal_point, dashboards_requester],

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from app.accounts import organisations
+from app.assignments.evaluation import COMPETENCIES, Said
 from app.common.vocabulary import SkillVocabulary, core_areas
 from app.extensions import db
 from app.models import (
@@ -162,3 +163,8 @@ def make_ready(candidate: Candidate) -> None:
                 )  # fmt: skip
             )
     db.session.commit()
+
+
+def rated(rating: int = 4, comment: str | None = "Steady under pressure.") -> Said:
+    """An evaluation of a completed assignment: every competency rated ``rating``."""
+    return Said({c.code: rating for c in COMPETENCIES}, comment)

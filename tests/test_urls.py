@@ -57,6 +57,7 @@ URLS = [
     ("/admin/outbox/retry", "POST"),
     ("/admin/users", "POST"),
     ("/admin/users/<int:user_id>/active", "POST"),
+    ("/assignments/<int:candidate_id>/evaluation", "GET,POST"),
     ("/confirm/<token>", "GET,POST"),
     ("/confirm/thanks", "GET"),
     ("/dashboard", "GET"),

@@ -1,1 +1,2 @@
-"""An assignment: a selected expert's deployment, its dates, its end, the return to the roster."""
+"""The assignment: its dates once deployed, its end told ahead in the daily digest, its
+completion with structured evaluations, and the expert's return to the roster."""

@@ -5,19 +5,19 @@ The expert's pages show it: HR's, and their own member state's focal point's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.assignments.dates import assignment_of
 from app.extensions import db
 from app.models import SELECTED_OR_LATER, Candidate, Expert, ExpertiseRequest
-from app.readiness.checklist import assignment_end
 
 
 @dataclass(frozen=True)
-class Assignment:
+class Deployment:
     candidate: Candidate
     starts_on: date
     ends_on: date
@@ -27,19 +27,12 @@ class Assignment:
         return self.candidate.request
 
 
-def deployments(expert: Expert) -> list[Assignment]:
+def deployments(expert: Expert) -> list[Deployment]:
     """The expert's assignments, the latest first."""
     candidates = db.session.scalars(
         sa.select(Candidate)
         .where(Candidate.expert_id == expert.id, Candidate.state.in_(SELECTED_OR_LATER))
         .options(joinedload(Candidate.request).joinedload(ExpertiseRequest.organisation))
     ).all()
-    found = [
-        Assignment(
-            c,
-            c.starts_on or c.request.start_date,
-            c.ends_on or assignment_end(c.request),
-        )
-        for c in candidates
-    ]
+    found = [Deployment(c, *astuple(assignment_of(c))) for c in candidates]
     return sorted(found, key=lambda a: (a.starts_on, a.candidate.id), reverse=True)

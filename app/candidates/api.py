@@ -23,6 +23,7 @@ from app.api.idempotency import IDEMPOTENCY_KEY, idempotent
 from app.api.paging import answer, page
 from app.api.schemas import PageArgs, Schema, VersionSchema, one_of, page_schema, record_id
 from app.api.versions import ETAG, LOCATION, answer_record, expected, versioned
+from app.assignments import evaluation as evaluations
 from app.candidates import queries as candidate_queries
 from app.candidates import workflow
 from app.common.permissions import candidate_for, expert_for, request_for
@@ -104,6 +105,12 @@ class CandidateSchema(Schema):
             "the items UN HR provides, such as the misconduct screening, are HR's only"
         },
     )
+    starts_on = fields.Date(
+        allow_none=True, metadata={"description": "The assignment's start, once deployed"}
+    )
+    ends_on = fields.Date(
+        allow_none=True, metadata={"description": "The assignment's end, once deployed"}
+    )
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
@@ -153,6 +160,8 @@ def representation(candidate: Candidate) -> dict[str, Any]:
         "recommended_by": _name(c.recommended_by) if hr else None,
         "selected_by": _name(c.selected_by) if hr else None,
         "readiness": _readiness(c),
+        "starts_on": c.starts_on,
+        "ends_on": c.ends_on,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
     }
@@ -212,7 +221,38 @@ class MoveSchema(VersionSchema):
 
     to = one_of(STATES, required=True, metadata={"description": "The state to move to"})
     reason = said("reason", "Dismissing: why, one of the reason codes (`other` needs a note)")
-    note = said("note", "Required with reason `other`, and to complete a deployment")
+    note = said("note", "Required with reason `other`")
+    starts_on = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Deploying: the assignment's start (the request's by default)"},
+    )
+    ends_on = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Deploying: the assignment's end, after its start (by default the "
+            "start plus the request's duration)"
+        },
+    )
+    ratings = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(strict=True),
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Completing: HR's rating of each competency, 1 (poor) to 5 "
+            "(excellent), all required: " + ", ".join(c.code for c in evaluations.COMPETENCIES)
+        },
+    )
+    comment = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Completing: HR's comment on the assignment",
+            "maxLength": evaluations.COMMENT_MAX,
+        },
+    )
 
 
 @bp.route("/requests/<int:request_id>/candidates", methods=["GET"], tags=TAGS)
@@ -280,17 +320,24 @@ def move_candidate(body: dict[str, Any], candidate_id: int) -> Any:
 
     The shortlist's workflow: shortlisted, dismissed (with a reason code), consultation,
     interview, recommended, selected (by a different HR reviewer than the one who recommended,
-    within the request's positions), deployed, completed (with a performance note). A move the
-    workflow does not allow now is 409, saying what is allowed; a missing reason or note, 422.
+    within the request's positions), deployed (with the assignment's dates, the request's by
+    default), completed (with HR's rating of each competency and a comment). A move the
+    workflow does not allow now is 409, saying what is allowed; a missing reason, a rating or
+    dates that do not hold, 422 naming the field.
     """
     candidate = candidate_for(current_user, candidate_id)
     version = wanted(candidate, body.get("version"))
+    to = CandidateState(body["to"])
+    rated = body["ratings"] is not None or body["comment"] is not None
     moved = workflow.move(
         candidate,
-        CandidateState(body["to"]),
+        to,
         current_user,
         expected_version=version,
         reason=body["reason"],
         note=body["note"],
+        starts_on=body["starts_on"],
+        ends_on=body["ends_on"],
+        evaluation=evaluations.Said(body["ratings"] or {}, body["comment"]) if rated else None,
     )
     return answer_candidate(moved)

@@ -12,6 +12,7 @@ has an actor.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +20,9 @@ from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from app.assignments import completion
+from app.assignments import dates as assignment_dates
+from app.assignments import evaluation as evaluations
 from app.common import audit
 from app.common.errors import (
     Conflict,
@@ -204,10 +208,17 @@ def move(
     expected_version: int | None = None,
     reason: str | None = None,
     note: str | None = None,
+    *,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    evaluation: evaluations.Said | None = None,
 ) -> Candidate:
     """Move a candidate to ``to``; refused with NotAllowed, ValidationFailed or Conflict.
 
-    A blank reason or note is none (the pages and the API send what was typed)."""
+    A blank reason or note is none (the pages and the API send what was typed). Deploying sets
+    the assignment's dates (``starts_on``/``ends_on``, the request's by default) before its
+    readiness is judged against them; completing needs HR's ``evaluation`` and returns the
+    expert to the roster (``assignments.completion``), in the same transaction."""
     reason, note = (reason or "").strip() or None, (note or "").strip() or None
     if expected_version is not None and expected_version != candidate.version:
         raise Conflict(
@@ -217,10 +228,23 @@ def move(
                 state=candidate.state.label,
             )
         )
-    refusal = _refusal(candidate, to, actor) or readiness.refusal(candidate, to)
+    refusal = _refusal(candidate, to, actor)
+    if refusal:
+        raise NotAllowed(refusal)
+    dated: dict[str, Any] = {}
+    if to is S.DEPLOYED:  # the dates first: readiness is judged against them
+        dated = assignment_dates.give(candidate, starts_on, ends_on)
+    else:
+        assignment_dates.refuse_outside_deployment(starts_on, ends_on)
+    refusal = readiness.refusal(candidate, to)
     if refusal:
         raise NotAllowed(refusal)
     errors = _check_reason(to, reason, note)
+    if to is S.COMPLETED:
+        errors += evaluations.check(evaluation)
+    elif evaluation is not None:
+        message = _("an evaluation is given only when completing the assignment")
+        errors.append(FieldError("ratings", message))
     if errors:
         raise ValidationFailed(errors)
     if to is S.SELECTED:
@@ -233,7 +257,7 @@ def move(
         candidate.recommended_by_id = actor.id
     if to is S.SELECTED:
         candidate.selected_by_id = actor.id
-    after: dict[str, Any] = {"state": to.value}
+    after: dict[str, Any] = {"state": to.value, **dated}
     if reason:
         after["reason"] = reason
     audit.record(f"candidate.{to.value}", "candidate", candidate.id, actor=actor,
@@ -249,6 +273,9 @@ def move(
     if to is S.SELECTED:
         notifications.selection_made(candidate)
         _fill_when_complete(candidate.request, actor)
+    if to is S.COMPLETED:
+        assert evaluation is not None  # checked above
+        completion.complete(candidate, actor, evaluation)
     return candidate
 
 
@@ -275,9 +302,6 @@ def _check_reason(to: CandidateState, reason: str | None, note: str | None) -> l
             return [FieldError("note", _("say why, when the reason is 'other'"))]
     if to is S.NOT_RELEASED and not (reason or "").strip():
         return [FieldError("reason", _("say why the expert cannot be released"))]
-    if to is S.COMPLETED and not (note or "").strip():
-        message = _("a performance note is required to complete a deployment")
-        return [FieldError("note", message)]
     return []
 
 

@@ -3,7 +3,8 @@ for a page that would show the same.
 
 Each list holds only what the person may see in civcap: an HR reviewer sees every request, a
 focal point only the release consultations of their own member state's experts, an admin only
-how many notifications failed.
+how many notifications failed. HR and focal points also read the assignments ending soon
+(``assignments.ending``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.assignments.ending import ending_soon
 from app.candidates import workflow
 from app.extensions import db
 from app.models import (
@@ -37,6 +39,7 @@ class Awaiting:
     overdue_consultations: list[Candidate] = field(default_factory=list)  # HR
     to_accept: list[ExpertiseRequest] = field(default_factory=list)  # HR: submitted requests
     to_answer: list[Candidate] = field(default_factory=list)  # focal point: consultations
+    ending: list[Candidate] = field(default_factory=list)  # HR, focal point: within 30 days
     failed_mail: int = 0  # admin: notifications that could not be delivered
 
     @property
@@ -46,6 +49,7 @@ class Awaiting:
             + len(self.overdue_consultations)
             + len(self.to_accept)
             + len(self.to_answer)
+            + len(self.ending)
             + self.failed_mail
         )
 
@@ -102,4 +106,5 @@ def awaiting(user: User, now: datetime | None = None) -> Awaiting:
         found.to_answer = _candidates(consultations.waiting_or_answered(user.organisation_id))
     elif user.role is Role.ADMIN:
         found.failed_mail = outbox.status_counts()["failed"]
+    found.ending = ending_soon(user, now.date())  # HR: all; a focal point: their own experts'
     return found

@@ -14,6 +14,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from app.assignments import ending
+from app.assignments.ending import ENDING_WITHIN_DAYS
 from app.common import i18n
 from app.common.transaction import transaction
 from app.digests.awaiting import CONSULTATION_DUE_DAYS, Awaiting, awaiting
@@ -66,6 +68,7 @@ def send_digest(user_id: int, day: date) -> bool:
         with i18n.in_language_of(user):
             subject, body = write(found)
         outbox.queue(event_of(day), [user.email], subject, body)
+        ending.told(found.ending, day)
     return True
 
 
@@ -123,6 +126,19 @@ def write(found: Awaiting) -> tuple[str, str]:
             [_("Release consultations waiting for your answer:")]
             + _lines(_candidate(c) for c in found.to_answer)
             + [_("Answer them: %(link)s", link=_link("/outreach/consultations"))]
+        )
+    if found.ending:
+        parts.append(
+            [_("Assignments ending within %(days)d days:", days=ENDING_WITHIN_DAYS)]
+            + _lines(
+                _(
+                    "%(title)s: %(name)s, ends on %(day)s",
+                    title=c.request.title,
+                    name=c.expert.full_name,
+                    day=i18n.day(c.ends_on),
+                )
+                for c in found.ending
+            )
         )
     if found.failed_mail:
         parts.append(

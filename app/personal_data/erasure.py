@@ -9,7 +9,8 @@ Erasing keeps the record, so that past shortlists and figures stay whole, but re
 - kept, because figures are made of them and none singles a person out: the nominating member
   state, nationality, gender, years of experience, core areas, languages, accepted modalities
   and the availability dates; candidacies (Candidate rows) stay and point at the erased record,
-  and so do their readiness items, without their dates and notes.
+  and so do their readiness items, without their dates and notes, and their evaluations, with
+  their ratings but without their comments.
 
 The audit trail is append-only for everyone else, but the expert's own past events carry
 snapshots with their name and email. Erasure rewrites those values in place with a Core UPDATE
@@ -106,6 +107,7 @@ def _erase_record(
     scrub.outbox(scrubber)
     scrub.stored_answers(expert.id, scrubber)
     documents = scrub.readiness(expert.id)
+    scrub.evaluations(expert.id)
     audit.record(
         "expert.erased",
         "expert",

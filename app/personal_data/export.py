@@ -12,7 +12,7 @@ from app.common import audit
 from app.common.queries import is_record_id, like_pattern
 from app.common.transaction import transaction
 from app.extensions import db
-from app.models import Candidate, Expert, ReadinessItem, User
+from app.models import Candidate, Evaluation, Expert, ReadinessItem, User
 from app.roster import experts
 
 
@@ -92,6 +92,20 @@ def export(expert: Expert) -> dict[str, Any]:
                         sa.select(ReadinessItem)
                         .where(ReadinessItem.candidate_id == c.id)
                         .order_by(ReadinessItem.id)
+                    )
+                ],
+                "assignment": {"starts_on": _iso(c.starts_on), "ends_on": _iso(c.ends_on)},
+                "evaluations": [
+                    {
+                        "by": row.evaluator_role.value,
+                        "ratings": row.ratings,
+                        "comment": row.comment,
+                        "at": _iso(row.created_at),
+                    }
+                    for row in db.session.scalars(
+                        sa.select(Evaluation)
+                        .where(Evaluation.candidate_id == c.id)
+                        .order_by(Evaluation.id)
                     )
                 ],
             }

@@ -20,7 +20,14 @@ from app.common import stored_files
 from app.common.api_calls import PREFIX
 from app.common.queries import like_pattern
 from app.extensions import db
-from app.models import AuditEvent, Candidate, IdempotentRequest, OutboxMessage, ReadinessItem
+from app.models import (
+    AuditEvent,
+    Candidate,
+    Evaluation,
+    IdempotentRequest,
+    OutboxMessage,
+    ReadinessItem,
+)
 
 # Snapshot keys holding what erasure removes (roster.experts.snapshot, cv.files._facts).
 PERSONAL_KEYS = frozenset(
@@ -171,3 +178,27 @@ def readiness(expert_id: int) -> list[Path]:
         .values(note="[erased]")
     )
     return files
+
+
+def evaluations(expert_id: int) -> None:
+    """The expert's evaluations keep their ratings (figures count them) but lose their
+    comments; so do the notes of their completed assignments in the audit trail (the
+    performance notes of before the structured evaluation)."""
+    candidacies = sa.select(Candidate.id).where(Candidate.expert_id == expert_id)
+    db.session.execute(
+        sa.update(Evaluation)
+        .where(Evaluation.candidate_id.in_(candidacies))
+        .values(comment=None)
+        .execution_options(synchronize_session=False)
+    )
+    events = AuditEvent.__table__
+    db.session.execute(
+        sa.update(events)
+        .where(
+            events.c.entity_type == "candidate",
+            events.c.entity_id.in_(candidacies),
+            events.c.action == "candidate.completed",
+            events.c.note.is_not(None),
+        )
+        .values(note="[erased]")
+    )

@@ -20,7 +20,8 @@ from datetime import date
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from app.models import CandidateState, ExpertiseRequest
+from app.assignments.dates import assignment_of, planned
+from app.models import Candidate, CandidateState, ExpertiseRequest
 from matching import add_months
 
 GOVERNMENT_PROVIDED = "government_provided"
@@ -136,13 +137,16 @@ def kinds_for(request: ExpertiseRequest) -> list[Kind]:
 
 
 def assignment_end(request: ExpertiseRequest) -> date:
-    return add_months(request.start_date, request.duration_months)
+    """The end of the request's assignment (a candidate's own is ``assignment_of``'s)."""
+    return planned(request).ends_on
 
 
-def needed_until(kind: Kind, request: ExpertiseRequest) -> date | None:
-    """The date until which a done item must hold, if it has one."""
+def needed_until(kind: Kind, candidate: Candidate) -> date | None:
+    """The date until which a done item must hold, if it has one: judged against the
+    candidate's own assignment dates once given (at deployment), the request's until then."""
+    assignment = assignment_of(candidate)
     if kind.holds is Holds.ON_START:
-        return request.start_date
+        return assignment.starts_on
     if kind.holds is Holds.BEYOND_END:
-        return add_months(assignment_end(request), PASSPORT_MONTHS_BEYOND_END)
+        return add_months(assignment.ends_on, PASSPORT_MONTHS_BEYOND_END)
     return None

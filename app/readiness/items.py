@@ -107,7 +107,7 @@ def _problem(kind: Kind, item: ReadinessItem | None, candidate: Candidate) -> st
         return ReadinessStatus.PENDING.label
     if item.status is ReadinessStatus.EXCEPTION:
         return None
-    needed = needed_until(kind, candidate.request)
+    needed = needed_until(kind, candidate)
     if needed is None:
         return None
     if item.valid_until is None:

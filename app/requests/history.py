@@ -16,6 +16,7 @@ from flask import Blueprint
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.assignments import evaluation
 from app.common import audit
 from app.models import AuditEvent, CandidateState, DismissReason
 from app.readiness import items as readiness
@@ -61,6 +62,10 @@ ACTION_LABELS = {
     "readiness.done": _l("Readiness item done"),
     "readiness.pending": _l("Readiness item to do"),
     "readiness.exception": _l("Readiness exception recorded"),
+    "evaluation.recorded": _l("Evaluation recorded"),
+    "evaluation.replaced": _l("Evaluation replaced"),
+    "candidate.ending_told": _l("End of assignment told in the daily digest"),
+    "expert.returned_to_roster": _l("Back on the roster after an assignment"),
     # accounts
     "user.created": _l("Account created"),
     "user.activated": _l("Account switched on"),
@@ -122,6 +127,8 @@ FIELD_LABELS = {
     "state": _l("State"),
     "reason": _l("Reason"),
     "request_id": _l("Request"),
+    "starts_on": _l("Assignment starts on"),
+    "ends_on": _l("Assignment ends on"),
 }
 
 # Who acted, when it was not a user of civcap (``AuditEvent.actor_label``); an email or the name
@@ -166,12 +173,12 @@ def actor(event: AuditEvent) -> str:
 
 
 def move_label(event: AuditEvent) -> str:
-    """A candidate's move, "from → to" (the arrow as the reader's language writes it), or a
-    record of their readiness ("Passport: to do → done")."""
+    """A candidate's move, "from → to" (the arrow as the reader's language writes it), a
+    record of their readiness ("Passport: to do → done") or an evaluation of them."""
     before, after = event.before or {}, event.after or {}
-    readiness_record = readiness.recorded(before, after)
-    if readiness_record is not None:
-        return readiness_record
+    record = readiness.recorded(before, after) or evaluation.recorded(before, after)
+    if record is not None:
+        return record
     return _(
         "%(before)s → %(after)s",
         before=CandidateState.label_of(before.get("state")),

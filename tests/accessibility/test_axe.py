@@ -211,6 +211,7 @@ def seed() -> None:
         if to is S.SELECTED:
             make_ready(selected)
         workflow.move(selected, to, who)
+    workflow.move(selected, S.DEPLOYED, hr1)  # deployed: the requester evaluates it
 
     run = ranking.run_suggestions(court, hr1)  # a saved ranking, for a suggestion's reasons
     # Web imports as jobs: one under way, one done, one stopped with the file's problems.
@@ -238,6 +239,7 @@ def seed() -> None:
             "user_id": [hr1.id],
             "run_id": [run.id],
             "import_job_id": [job.id for job in import_jobs],
+            "candidate_id": [selected.id],
         },
         tokens={
             "availability.expert.answer": reconfirmation.token_for(ama),

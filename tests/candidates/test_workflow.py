@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.assignments.evaluation import COMPETENCIES, Said
 from app.candidates import workflow as candidates
 from app.common.errors import Conflict, NotAllowed, ValidationFailed
 from app.extensions import db
@@ -20,6 +21,7 @@ from app.models import (
 from tests.factories import make_expert, make_ready, make_request
 
 S = CandidateState
+RATED = Said({c.code: 4 for c in COMPETENCIES}, "Steady and well liked.")
 
 
 @pytest.fixture
@@ -35,7 +37,8 @@ def walk(candidate, people, until: CandidateState):
     path = [
         (S.SHORTLISTED, "hr1", {}), (S.CONSULTATION, "hr1", {}), (S.RELEASED, "fp_gh", {}),
         (S.INTERVIEW, "hr1", {}), (S.RECOMMENDED, "hr1", {}), (S.SELECTED, "hr2", {}),
-        (S.DEPLOYED, "hr1", {}), (S.COMPLETED, "hr1", {"note": "Excellent work."}),
+        (S.DEPLOYED, "hr1", {}), (S.COMPLETED, "hr1",
+        {"note": "Excellent work.", "evaluation": RATED}),
     ]  # fmt: skip
     for state, who, extra in path:
         candidates.move(candidate, state, people[who], **extra)
@@ -60,12 +63,13 @@ def test_the_whole_path_is_audited_and_fills_the_request(cast):
         "candidate.suggested", "candidate.shortlisted", "candidate.consultation",
         "candidate.released", "candidate.interview", "candidate.recommended",
         "candidate.selected", "candidate.deployed", "candidate.completed",
+        "evaluation.recorded",
     ]  # fmt: skip
     assert events[3].actor_id == people["fp_gh"].id
     assert events[3].before == {"state": "consultation"} and events[3].after == {
         "state": "released"
     }
-    assert events[-1].note == "Excellent work."
+    assert events[-2].note == "Excellent work."
 
 
 def test_four_eyes_refuses_self_approval(cast):

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import CandidateState, RequestStatus
 from app.models.suggestion import SuggestionEntry
 from app.suggestions import ranking
-from tests.factories import make_ready, make_request
+from tests.factories import make_ready, make_request, rated
 from tests.pages import page_text
 from tests.suggestions.test_suggestions import reasons_url, url
 
@@ -70,7 +70,7 @@ def test_a_deployment_in_the_area_reaches_the_next_suggestions_and_their_explana
     assert "Deployed with the UN" not in reasons(client, police_request, roster["best"])
 
     # Completed, the assignment still counts.
-    candidates.move(candidate, S.COMPLETED, hr1, note="Assignment ended as planned.")
+    candidates.move(candidate, S.COMPLETED, hr1, evaluation=rated())
     assert components(client, police_request)[second.id]["deployed_before"] > 0.0
     assert "in this area before: UNMISS (2025)" in reasons(client, police_request, second)
 
