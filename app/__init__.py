@@ -294,12 +294,14 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app.assignments import history
+    from app.assignments.dates import assignment_of
     from app.common import documents, reference
     from app.models import ReadinessStatus
     from app.models.taxonomy import area_label
 
     app.jinja_env.globals.update(
         area_label=area_label,
+        assignment_of=assignment_of,
         document_types=documents.ACCEPT,
         evidence_types=documents.EVIDENCE_ACCEPT,
         country_name=reference.country_name,
