@@ -12,15 +12,13 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from app.availability.staleness import is_on_roster
-from app.common import audit, i18n
+from app.common import audit, i18n, signed_links
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import Expert, User
@@ -42,19 +40,12 @@ class Sending:
     skipped: list[tuple[Expert, str]] = field(default_factory=list)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
-def _stamp(moment: datetime) -> int:
-    """A time as whole microseconds since the epoch: exact, whatever the database returns."""
-    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
-
-
 def token_for(expert: Expert) -> str:
     """The signed token of the expert's latest reconfirmation request."""
     assert expert.reconfirmation_sent_at is not None
-    return _serializer().dumps({"expert": expert.id, "sent": _stamp(expert.reconfirmation_sent_at)})
+    return signed_links.sign(
+        SALT, expert=expert.id, sent=signed_links.stamp(expert.reconfirmation_sent_at)
+    )
 
 
 def link_for(expert: Expert) -> str:
@@ -197,23 +188,17 @@ class LinkRefused(Exception):
 def verify(token: str) -> Expert:
     """The expert a link was sent to, if the link can still be answered; else LinkRefused."""
     try:
-        payload: Any = _serializer().loads(token, max_age=int(link_lifetime().total_seconds()))
-    except SignatureExpired:
+        payload = signed_links.read(SALT, token, ("expert", "sent"), link_lifetime())
+    except signed_links.Expired:
         raise LinkRefused(LinkProblem.EXPIRED) from None
-    except BadData:
+    except signed_links.Invalid:
         raise LinkRefused(LinkProblem.INVALID) from None
-    if not (
-        isinstance(payload, dict)
-        and isinstance(payload.get("expert"), int)
-        and isinstance(payload.get("sent"), int)
-    ):
-        raise LinkRefused(LinkProblem.INVALID)
     expert = db.session.get(Expert, payload["expert"])
     if expert is None or not is_on_roster(expert):
         raise LinkRefused(LinkProblem.GONE)
     if expert.reconfirmation_sent_at is None:
         raise LinkRefused(LinkProblem.USED)
-    latest = _stamp(expert.reconfirmation_sent_at)
+    latest = signed_links.stamp(expert.reconfirmation_sent_at)
     if payload["sent"] < latest:
         raise LinkRefused(LinkProblem.REPLACED)
     if payload["sent"] != latest:

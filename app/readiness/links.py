@@ -11,14 +11,12 @@ signed with SECRET_KEY, and expires after RECONFIRM_LINK_DAYS. It can be used ag
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from app.availability.links import link_lifetime
+from app.common import signed_links
 from app.extensions import db
 from app.models import Candidate
 from app.readiness.checklist import WITH_CHECKLIST
@@ -27,22 +25,11 @@ SALT = "civcap-readiness"
 PATH = "/ready/"  # the link's path, before its token (the outbox hides what follows)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
-def _stamp(moment: datetime) -> int:
-    """A time as whole microseconds since the epoch: exact, whatever the database returns."""
-    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
-
-
 def token_for(candidate: Candidate) -> str:
     """The signed token of the candidate's latest readiness link."""
     assert candidate.readiness_asked_at is not None
-    return str(
-        _serializer().dumps(
-            {"candidate": candidate.id, "asked": _stamp(candidate.readiness_asked_at)}
-        )
+    return signed_links.sign(
+        SALT, candidate=candidate.id, asked=signed_links.stamp(candidate.readiness_asked_at)
     )
 
 
@@ -90,17 +77,11 @@ class LinkRefused(Exception):
 def verify(token: str) -> Candidate:
     """The candidacy a link was sent for, if the link can still be used; else LinkRefused."""
     try:
-        payload: Any = _serializer().loads(token, max_age=int(link_lifetime().total_seconds()))
-    except SignatureExpired:
+        payload = signed_links.read(SALT, token, ("candidate", "asked"), link_lifetime())
+    except signed_links.Expired:
         raise LinkRefused(LinkProblem.EXPIRED) from None
-    except BadData:
+    except signed_links.Invalid:
         raise LinkRefused(LinkProblem.INVALID) from None
-    if not (
-        isinstance(payload, dict)
-        and isinstance(payload.get("candidate"), int)
-        and isinstance(payload.get("asked"), int)
-    ):
-        raise LinkRefused(LinkProblem.INVALID)
     candidate = db.session.get(Candidate, payload["candidate"])
     if (
         candidate is None
@@ -110,7 +91,7 @@ def verify(token: str) -> Candidate:
         raise LinkRefused(LinkProblem.GONE)
     if candidate.readiness_asked_at is None:
         raise LinkRefused(LinkProblem.INVALID)
-    latest = _stamp(candidate.readiness_asked_at)
+    latest = signed_links.stamp(candidate.readiness_asked_at)
     if payload["asked"] < latest:
         raise LinkRefused(LinkProblem.REPLACED)
     if payload["asked"] != latest:
