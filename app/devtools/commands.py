@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 
 from app import imports as importing
 from app.devtools import bench_matching as benchmark
-from app.devtools import demo
+from app.devtools import demo, demo_deployments
 from app.devtools import eval_matching as evaluation
 from matching.bm25_peer import FTS5Unavailable
 
@@ -44,6 +44,12 @@ def seed_demo() -> None:
     click.echo(f"Demo requests: {seeded.requests}.")
     if seeded.published:
         click.echo(f"Published {seeded.published} open request(s) to every member state.")
+    if seeded.candidacies:
+        click.echo(
+            f"Demo candidacies: {seeded.candidacies} (on {demo_deployments.RECOMMENDED_ON} one "
+            f"recommended, its readiness asked; on {demo_deployments.DEPLOYED_ON} one deployed, "
+            "its assignment ending within 30 days)."
+        )
     rows = [("role", "email", "password", "authenticator secret (TOTP)", "organisation")]
     rows += [
         (x.role.label, x.email, x.password, x.totp_secret or "-", x.organisation)

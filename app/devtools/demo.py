@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from app import imports as importing
 from app.accounts import organisations, second_factor, users
 from app.common.transaction import transaction
+from app.devtools import demo_deployments
 from app.extensions import db
 from app.imports import ImportSummary
 from app.models import ExpertiseRequest, Organisation, OrganisationKind, RequestStatus, Role
@@ -63,6 +64,7 @@ class DemoSeed:
     experts: ImportSummary
     requests: ImportSummary
     published: int = 0
+    candidacies: int = 0
 
 
 def seed_demo() -> DemoSeed:
@@ -84,7 +86,8 @@ def seed_demo() -> DemoSeed:
         data.joinpath("requests.jsonl").read_bytes().splitlines(),
         actor_label="seed-demo requests.jsonl",
     )
-    return DemoSeed(logins, experts, requests, _publish_some())
+    published = _publish_some()
+    return DemoSeed(logins, experts, requests, published, _candidacies())
 
 
 def _publish_some() -> int:
@@ -105,6 +108,17 @@ def _publish_some() -> int:
                 publication.publish(request, publication.Audience(everyone=True), hr)
                 published += 1
     return published
+
+
+def _candidacies() -> int:
+    """One candidacy recommended, one deployed (``demo_deployments``), by the demo logins."""
+    hr1, hr2, focal_point = (
+        users.by_email(email)
+        for email in ("hr.reviewer1@example.org", "hr.reviewer2@example.org",
+                      "focal.ghana@example.org")
+    )  # fmt: skip
+    assert hr1 is not None and hr2 is not None and focal_point is not None  # created above
+    return demo_deployments.seed(hr1, hr2, focal_point)
 
 
 def _organisation(name: str, kind: OrganisationKind, country: str | None) -> Organisation:

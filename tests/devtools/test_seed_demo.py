@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.accounts import users
+from app.assignments import ending
 from app.cli import cli
-from app.devtools import demo
+from app.devtools import demo, demo_deployments
 from app.extensions import db
 from app.models import (
     AuditEvent,
+    Candidate,
+    CandidateState,
     Expert,
     ExpertiseRequest,
     Organisation,
@@ -22,8 +27,11 @@ from app.models import (
 )
 from app.outreach import publication
 from tests.conftest import count
+from tests.pages import page_text
 
-MODELS = (Organisation, User, Expert, ExpertiseRequest, Skill, AuditEvent, RequestPublication)
+MODELS = (
+    Organisation, User, Expert, ExpertiseRequest, Skill, AuditEvent, RequestPublication, Candidate,
+)  # fmt: skip
 
 
 def counts() -> dict[str, int]:
@@ -87,6 +95,29 @@ def test_seed_demo_prints_a_login_per_role_that_logs_in(app, runner, client, aut
         "political_processes",
         "economic_revitalization",
     }
+
+
+def test_the_demo_has_a_candidate_recommended_and_one_deployed_ending_soon(
+    app, runner, client, auth
+):
+    result = runner.invoke(cli, ["seed-demo"])
+    assert "Demo candidacies: 2 (on DR0033 one recommended" in result.output
+    by_request = {c.request.external_id: c for c in db.session.scalars(sa.select(Candidate)).all()}
+    recommended, deployed = (
+        by_request[demo_deployments.RECOMMENDED_ON],
+        by_request[demo_deployments.DEPLOYED_ON],
+    )
+    assert recommended.state is CandidateState.RECOMMENDED
+    assert recommended.expert.organisation.name == "Government of GH"
+    assert deployed.state is CandidateState.DEPLOYED
+    today = datetime.now(UTC).date()
+    assert deployed.ends_on == today + timedelta(days=demo_deployments.ENDS_IN_DAYS)
+    # The Ghana focal point finds what their state must provide, and the end in their digest.
+    focal = users.by_email("focal.ghana@example.org")
+    assert [c.id for c in ending.ending_soon(focal, today)] == [deployed.id]
+    auth.login("focal.ghana@example.org", demo.DEMO_PASSWORD)
+    page = page_text(client.get("/readiness/"))
+    assert recommended.expert.full_name in page and "Release and nomination letter" in page
 
 
 def test_seed_demo_twice_changes_nothing(app, runner):
