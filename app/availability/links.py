@@ -8,7 +8,6 @@ it up. ``verify`` says why a link cannot be used.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.availability.staleness import is_on_roster
 from app.common import audit, i18n, signed_links
+from app.common.signed_links import LinkProblem, LinkRefused
 from app.common.transaction import transaction
 from app.extensions import db
 from app.models import Expert, User
@@ -143,14 +143,6 @@ def request_state(expert: Expert, now: datetime | None = None) -> RequestState |
     return RequestState(sent_at, valid_until, _answered(expert), valid_until < now_or(now))
 
 
-class LinkProblem(enum.StrEnum):
-    EXPIRED = "expired"
-    INVALID = "invalid"
-    USED = "used"
-    REPLACED = "replaced"
-    GONE = "gone"
-
-
 MESSAGES = {
     LinkProblem.EXPIRED: _l(
         "This link has expired. Please ask your member state's focal point for a new one."
@@ -173,36 +165,19 @@ MESSAGES = {
 }
 
 
-class LinkRefused(Exception):
-    """A reconfirmation link that cannot be used; nothing was changed."""
-
-    def __init__(self, problem: LinkProblem):
-        super().__init__(str(MESSAGES[problem]))
-        self.problem = problem
-
-    @property
-    def status(self) -> int:
-        return 400 if self.problem is LinkProblem.INVALID else 410
-
-
 def verify(token: str) -> Expert:
     """The expert a link was sent to, if the link can still be answered; else LinkRefused."""
-    try:
-        payload = signed_links.read(SALT, token, ("expert", "sent"), link_lifetime())
-    except signed_links.Expired:
-        raise LinkRefused(LinkProblem.EXPIRED) from None
-    except signed_links.Invalid:
-        raise LinkRefused(LinkProblem.INVALID) from None
+    payload = signed_links.read(SALT, token, ("expert", "sent"), link_lifetime(), MESSAGES)
     expert = db.session.get(Expert, payload["expert"])
     if expert is None or not is_on_roster(expert):
-        raise LinkRefused(LinkProblem.GONE)
+        raise LinkRefused(LinkProblem.GONE, MESSAGES)
     if expert.reconfirmation_sent_at is None:
-        raise LinkRefused(LinkProblem.USED)
+        raise LinkRefused(LinkProblem.USED, MESSAGES)
     latest = signed_links.stamp(expert.reconfirmation_sent_at)
     if payload["sent"] < latest:
-        raise LinkRefused(LinkProblem.REPLACED)
+        raise LinkRefused(LinkProblem.REPLACED, MESSAGES)
     if payload["sent"] != latest:
-        raise LinkRefused(LinkProblem.INVALID)
+        raise LinkRefused(LinkProblem.INVALID, MESSAGES)
     if _answered(expert):
-        raise LinkRefused(LinkProblem.USED)
+        raise LinkRefused(LinkProblem.USED, MESSAGES)
     return expert

@@ -10,13 +10,12 @@ signed with SECRET_KEY, and expires after RECONFIRM_LINK_DAYS. It can be used ag
 
 from __future__ import annotations
 
-import enum
-
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.availability.links import link_lifetime
 from app.common import signed_links
+from app.common.signed_links import LinkProblem, LinkRefused
 from app.extensions import db
 from app.models import Candidate
 from app.readiness.checklist import WITH_CHECKLIST
@@ -37,13 +36,6 @@ def link_for(candidate: Candidate) -> str:
     return f"{current_app.config['PUBLIC_URL']}{PATH}{token_for(candidate)}"
 
 
-class LinkProblem(enum.StrEnum):
-    EXPIRED = "expired"
-    INVALID = "invalid"
-    REPLACED = "replaced"
-    GONE = "gone"
-
-
 MESSAGES = {
     LinkProblem.EXPIRED: _l(
         "This link has expired. Please ask UN HR or your member state's focal point for a new one."
@@ -62,38 +54,21 @@ MESSAGES = {
 }
 
 
-class LinkRefused(Exception):
-    """A readiness link that cannot be used; nothing was changed."""
-
-    def __init__(self, problem: LinkProblem):
-        super().__init__(str(MESSAGES[problem]))
-        self.problem = problem
-
-    @property
-    def status(self) -> int:
-        return 400 if self.problem is LinkProblem.INVALID else 410
-
-
 def verify(token: str) -> Candidate:
     """The candidacy a link was sent for, if the link can still be used; else LinkRefused."""
-    try:
-        payload = signed_links.read(SALT, token, ("candidate", "asked"), link_lifetime())
-    except signed_links.Expired:
-        raise LinkRefused(LinkProblem.EXPIRED) from None
-    except signed_links.Invalid:
-        raise LinkRefused(LinkProblem.INVALID) from None
+    payload = signed_links.read(SALT, token, ("candidate", "asked"), link_lifetime(), MESSAGES)
     candidate = db.session.get(Candidate, payload["candidate"])
     if (
         candidate is None
         or candidate.state not in WITH_CHECKLIST
         or candidate.expert.erased_at is not None
     ):
-        raise LinkRefused(LinkProblem.GONE)
+        raise LinkRefused(LinkProblem.GONE, MESSAGES)
     if candidate.readiness_asked_at is None:
-        raise LinkRefused(LinkProblem.INVALID)
+        raise LinkRefused(LinkProblem.INVALID, MESSAGES)
     latest = signed_links.stamp(candidate.readiness_asked_at)
     if payload["asked"] < latest:
-        raise LinkRefused(LinkProblem.REPLACED)
+        raise LinkRefused(LinkProblem.REPLACED, MESSAGES)
     if payload["asked"] != latest:
-        raise LinkRefused(LinkProblem.INVALID)
+        raise LinkRefused(LinkProblem.INVALID, MESSAGES)
     return candidate
