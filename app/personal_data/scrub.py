@@ -166,17 +166,7 @@ def readiness(expert_id: int) -> list[Path]:
             document_uploaded_at=None,
         )  # fmt: skip
     )
-    events = AuditEvent.__table__
-    db.session.execute(
-        sa.update(events)
-        .where(
-            events.c.entity_type == "candidate",
-            events.c.entity_id.in_(candidacies),
-            events.c.action.like("readiness.%"),
-            events.c.note.is_not(None),
-        )
-        .values(note="[erased]")
-    )
+    _erase_candidacy_notes(candidacies, "readiness.%")
     return files
 
 
@@ -191,13 +181,19 @@ def evaluations(expert_id: int) -> None:
         .values(comment=None)
         .execution_options(synchronize_session=False)
     )
+    _erase_candidacy_notes(candidacies, "candidate.completed")
+
+
+def _erase_candidacy_notes(candidacies: sa.Select[tuple[int]], actions: str) -> None:
+    """The notes of the audit events on the candidacies whose action is like ``actions`` (a
+    SQL LIKE pattern) become "[erased]"."""
     events = AuditEvent.__table__
     db.session.execute(
         sa.update(events)
         .where(
             events.c.entity_type == "candidate",
             events.c.entity_id.in_(candidacies),
-            events.c.action == "candidate.completed",
+            events.c.action.like(actions),
             events.c.note.is_not(None),
         )
         .values(note="[erased]")
